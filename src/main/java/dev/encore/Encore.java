@@ -1,0 +1,70 @@
+package dev.encore;
+
+import dev.encore.cli.CommandLine;
+import dev.encore.cli.ImportCommand;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.camel.main.Main;
+
+/** The command line: {@code serve} (the default), {@code import} and {@code --help}. */
+public final class Encore {
+    private Encore() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        CommandLine cmd;
+        try {
+            cmd = CommandLine.parse(args);
+        } catch (IllegalArgumentException e) {
+            err.println("encore: " + e.getMessage());
+            err.println("Run 'java -jar target/encore.jar --help' for usage.");
+            return 2;
+        }
+        return switch (cmd.command()) {
+            case "help" -> {
+                out.print(CommandLine.usage());
+                yield 0;
+            }
+            case "import" -> new ImportCommand(cmd, out, err).run();
+            default -> {
+                Main main = newMain(cmd);
+                main.run();
+                yield main.getExitCode();
+            }
+        };
+    }
+
+    /**
+     * A Camel Main with Encore's beans, configuration and routes. Files in the working folder
+     * ({@code application.properties}, {@code routes/}) win over the copies packaged in the jar,
+     * so an operator edits them without rebuilding.
+     */
+    public static Main newMain(CommandLine cmd) {
+        Main main = new Main();
+        main.configure().addConfiguration(EncoreConfiguration.class);
+        List<String> locations = new ArrayList<>();
+        locations.add(location("application.properties"));
+        String profile = cmd.option("--profile") != null ? cmd.option("--profile") : System.getenv("ENCORE_PROFILE");
+        if (profile != null && !profile.isBlank()) {
+            locations.add(location("application-" + profile + ".properties"));
+        }
+        main.setPropertyPlaceholderLocations(String.join(",", locations));
+        main.addInitialProperty("camel.main.routes-include-pattern",
+                Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
+        if (cmd.option("--db") != null) {
+            main.addOverrideProperty("encore.db.url", cmd.option("--db"));
+        }
+        return main;
+    }
+
+    private static String location(String name) {
+        return (Files.isRegularFile(Path.of(name)) ? "file:" : "classpath:") + name + ";optional=true";
+    }
+}

@@ -1,0 +1,90 @@
+package dev.encore.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The parsed arguments: a command, its options and its operands. */
+public record CommandLine(String command, Map<String, String> options, List<String> operands) {
+    private static final List<String> COMMANDS = List.of("serve", "import", "help");
+    /** Options that take a value, per command; everything else is a mistake. */
+    private static final Map<String, List<String>> OPTIONS = Map.of(
+            "serve", List.of("--db", "--profile"),
+            "import", List.of("--db", "--profile", "--user"),
+            "help", List.of());
+
+    public static CommandLine parse(String... args) {
+        String command = null;
+        Map<String, String> options = new TreeMap<>();
+        List<String> operands = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                return new CommandLine("help", Map.of(), List.of());
+            }
+            if (a.startsWith("--")) {
+                String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+                String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : (i + 1 < args.length ? args[++i] : null);
+                if (value == null || value.isBlank()) {
+                    throw new IllegalArgumentException(name + " needs a value");
+                }
+                options.put(name, value);
+            } else if (command == null && COMMANDS.contains(a)) {
+                command = a;
+            } else if (command == null && !a.startsWith("-")) {
+                throw new IllegalArgumentException("unknown command '" + a + "'");
+            } else if (a.startsWith("-")) {
+                throw new IllegalArgumentException("unknown option '" + a + "'");
+            } else {
+                operands.add(a);
+            }
+        }
+        command = command == null ? "serve" : command;
+        for (String name : options.keySet()) {
+            if (!OPTIONS.get(command).contains(name)) {
+                throw new IllegalArgumentException("'" + command + "' has no option " + name);
+            }
+        }
+        if (command.equals("import") && operands.isEmpty()) {
+            throw new IllegalArgumentException("import needs at least one file, folder or ZIP");
+        }
+        if (!command.equals("import") && !operands.isEmpty()) {
+            throw new IllegalArgumentException("unexpected argument '" + operands.get(0) + "'");
+        }
+        return new CommandLine(command, options, operands);
+    }
+
+    public String option(String name) {
+        return options.get(name);
+    }
+
+    public static String usage() {
+        return """
+                Encore turns your Spotify data export into a SQL warehouse.
+
+                Usage:
+                  java -jar target/encore.jar [serve] [--db JDBC_URL] [--profile NAME]
+                      Run until stopped: watch the inbox folder (./inbox by default, or ADLS with
+                      --profile azure) and load every export dropped there. Put files for a
+                      user called NAME in inbox/NAME/; files directly in inbox/ belong to the
+                      default user. Loaded files move to inbox/processed/, bad ones to
+                      inbox/rejected/ with a .reason.txt beside them.
+
+                  java -jar target/encore.jar import [--user NAME] [--db JDBC_URL] PATH...
+                      Load files, folders or ZIPs once, print what each gave, and exit:
+                      0 when every file loaded, 1 when any was rejected, 2 on bad arguments.
+                      Your files are left where they are.
+
+                  java -jar target/encore.jar --help
+
+                What Encore reads: my_spotify_data.zip as Spotify sends it, or the JSON files in it
+                (Streaming_History_Audio_*.json, endsong_*.json, StreamingHistory*.json, ...).
+                A stream is stored once, however often it is uploaded.
+
+                Configuration: application.properties in the working folder; every key can be
+                overridden by an environment variable (encore.db.url -> ENCORE_DB_URL).
+                The default database is an H2 file under ./data/.
+                """;
+    }
+}

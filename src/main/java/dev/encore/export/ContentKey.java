@@ -1,0 +1,60 @@
+package dev.encore.export;
+
+import java.util.Locale;
+
+/**
+ * What was played, as a 64-bit number that both export generations agree on.
+ *
+ * <p>Account data has only names (no URIs), so the key is built from the creator and the title
+ * as exported, trimmed and lower-cased: artist and track for music, show and episode for
+ * podcasts, audiobook and chapter for audiobooks. The oldest account files put a podcast's show
+ * in {@code artistName} and its episode in {@code trackName}; the same pair then matches the
+ * extended record's show and episode. With no names at all, the first URI stands in.
+ *
+ * <p>The hash is FNV-1a; it only has to tell apart streams that already share user, end time
+ * and duration. It is stored, so it must never change without a migration.
+ */
+public final class ContentKey {
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+
+    private ContentKey() {
+    }
+
+    public static long of(String trackName, String artistName, String episodeName, String showName,
+            String audiobookTitle, String chapterTitle, String... uris) {
+        if (audiobookTitle != null || chapterTitle != null) {
+            return hash(audiobookTitle, chapterTitle);
+        }
+        if (episodeName != null || showName != null) {
+            return hash(showName, episodeName);
+        }
+        if (trackName != null || artistName != null) {
+            return hash(artistName, trackName);
+        }
+        for (String uri : uris) {
+            if (uri != null) {
+                return hash("", uri);
+            }
+        }
+        return hash("", "");
+    }
+
+    static long hash(String creator, String title) {
+        long h = FNV_OFFSET;
+        h = mix(h, normalise(creator));
+        h = (h ^ 0x1f) * FNV_PRIME; // a separator, so ("ab","c") differs from ("a","bc")
+        return mix(h, normalise(title));
+    }
+
+    private static String normalise(String s) {
+        return s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static long mix(long h, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            h = (h ^ s.charAt(i)) * FNV_PRIME;
+        }
+        return h;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.encore.intake;
+
+import dev.encore.export.ExportArchive;
+import dev.encore.export.ExportFormat;
+import dev.encore.export.StreamRecord;
+import dev.encore.export.StreamingHistoryReader;
+import dev.encore.export.UnreadableExportException;
+import dev.encore.export.ZipLimits;
+import dev.encore.store.Database;
+import dev.encore.store.ImportStore;
+import dev.encore.store.ImportStore.RunCounts;
+import dev.encore.store.StreamUpserter;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads one source file, a loose JSON file or a Spotify ZIP, into the warehouse. Each JSON file
+ * is one {@code import_run} and one transaction: all its good records or, when the file itself
+ * cannot be read, none. Problems with the data end up in the returned report; only
+ * infrastructure failures (database down) are thrown, so that the caller retries later.
+ */
+public final class ExportImporter {
+    private static final Logger LOG = LoggerFactory.getLogger(ExportImporter.class);
+
+    /** Starts the reason of an entry whose real size broke the ZIP limits. */
+    private static final String LIMIT_BROKEN = "the archive's ";
+
+    private final Database database;
+    private final ImportStore store;
+    private final ZipLimits zipLimits;
+    private final int batchSize;
+
+    public ExportImporter(Database database, ImportStore store, ZipLimits zipLimits, int batchSize) {
+        this.database = database;
+        this.store = store;
+        this.zipLimits = zipLimits;
+        this.batchSize = batchSize;
+    }
+
+    @FunctionalInterface
+    private interface Opener {
+        InputStream open() throws IOException;
+    }
+
+    /**
+     * @param sourcePath how the file is named in reports (its path in the inbox or the lake)
+     * @param sourceKind {@code local}, {@code adls} or {@code cli}
+     */
+    public FileReport importFile(Path file, String sourcePath, String user, String sourceKind) throws SQLException, IOException {
+        store.ensureUser(user);
+        byte[] head = new byte[4];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, 4);
+        } catch (NoSuchFileException e) {
+            return missing(sourcePath, user, sourceKind);
+        }
+        FileReport report = ExportArchive.looksLikeZip(head, n)
+                ? importArchive(file, sourcePath, user, sourceKind)
+                : FileReport.of(sourcePath, user, List.of(
+                        importJson(() -> new BufferedInputStream(Files.newInputStream(file), 1 << 16),
+                                sourcePath, file.getFileName().toString(), user, sourceKind)));
+        LOG.info("{}: {} ({} new streams)", sourcePath, report.outcome(), report.inserted());
+        return report;
+    }
+
+    /** Records that a listed file was gone when it was to be read. */
+    public FileReport missing(String sourcePath, String user, String sourceKind) throws SQLException {
+        store.ensureUser(user);
+        String reason = sourcePath + " disappeared between being listed and being read; nothing was loaded";
+        long runId = store.startRun(user, sourcePath, sourceKind);
+        store.finishRun(runId, "rejected", null, RunCounts.NONE, reason, List.of());
+        LOG.warn(reason);
+        return new FileReport(sourcePath, user, Outcome.MISSING, reason,
+                List.of(new RunReport(runId, sourcePath, null, "rejected", RunCounts.NONE, reason)));
+    }
+
+    private FileReport importArchive(Path file, String sourcePath, String user, String sourceKind) throws SQLException, IOException {
+        List<RunReport> runs = new ArrayList<>();
+        try (ExportArchive archive = ExportArchive.open(file, zipLimits)) {
+            for (ZipEntry entry : archive.entries()) {
+                String entryPath = sourcePath + "!/" + entry.getName();
+                String name = entry.getName().substring(entry.getName().lastIndexOf('/') + 1);
+                if (!ExportArchive.isJson(entry)) {
+                    runs.add(finished(store.startRun(user, entryPath, sourceKind), entryPath, "skipped", null,
+                            RunCounts.NONE, name + " is not a JSON file"));
+                    continue;
+                }
+                RunReport run = importJson(() -> archive.open(entry), entryPath, name, user, sourceKind);
+                runs.add(run);
+                if (run.isRejected() && run.reason().startsWith(LIMIT_BROKEN)) {
+                    break; // the archive lied about its sizes: read nothing more from it
+                }
+            }
+            if (runs.stream().noneMatch(r -> r.format() != null || r.isRejected())) {
+                return rejectWhole(sourcePath, user, sourceKind, file.getFileName() + " holds no streaming history JSON file; is it a Spotify export?", runs);
+            }
+        } catch (UnreadableExportException e) {
+            return rejectWhole(sourcePath, user, sourceKind, file.getFileName() + " " + e.getMessage(), runs);
+        }
+        return FileReport.of(sourcePath, user, runs);
+    }
+
+    private FileReport rejectWhole(String sourcePath, String user, String sourceKind, String reason, List<RunReport> runs)
+            throws SQLException {
+        List<RunReport> all = new ArrayList<>(runs);
+        all.add(finished(store.startRun(user, sourcePath, sourceKind), sourcePath, "rejected", null, RunCounts.NONE, reason));
+        return FileReport.of(sourcePath, user, all);
+    }
+
+    private RunReport importJson(Opener opener, String path, String name, String user, String sourceKind)
+            throws SQLException, IOException {
+        long runId = store.startRun(user, path, sourceKind);
+        try (Connection c = database.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (InputStream in = opener.open(); StreamingHistoryReader reader = StreamingHistoryReader.open(in, name)) {
+                ExportFormat format = reader.format();
+                if (format == null) {
+                    c.rollback();
+                    return finished(runId, path, "skipped", null, RunCounts.NONE, name + " " + reader.notHistoryReason());
+                }
+                store.lockUser(c, user);
+                int upgraded;
+                try (StreamUpserter upserter = new StreamUpserter(c, database.dialect(), user, runId,
+                        format.precision(), store.hasMinutePrecisionStreams(c, user), batchSize)) {
+                    for (StreamRecord r = reader.next(); r != null; r = reader.next()) {
+                        upserter.add(r);
+                    }
+                    upserter.flush();
+                    upgraded = upserter.upgraded();
+                }
+                int inserted = store.countInserted(c, runId);
+                c.commit();
+                int read = reader.recordsRead();
+                int rejected = reader.recordsRejected();
+                RunCounts counts = new RunCounts(read, inserted, read - rejected - inserted, rejected);
+                String note = rejected == 0 ? null : name + ": " + rejected + " record(s) refused, e.g. record "
+                        + reader.rejections().get(0).recordNumber() + ": " + reader.rejections().get(0).reason();
+                if (upgraded > 0) {
+                    LOG.info("{}: {} account-data streams took on the details of their extended records", path, upgraded);
+                }
+                store.finishRun(runId, "loaded", format.label(), counts, note, reader.rejections());
+                return new RunReport(runId, path, format.label(), "loaded", counts, note);
+            } catch (UnreadableExportException e) {
+                c.rollback();
+                return finished(runId, path, "rejected", null, RunCounts.NONE, name + " " + e.getMessage());
+            } catch (ExportArchive.ZipLimitException e) {
+                c.rollback();
+                return finished(runId, path, "rejected", null, RunCounts.NONE, LIMIT_BROKEN + e.getMessage());
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                failQuietly(runId, e);
+                throw e;
+            }
+        }
+    }
+
+    private RunReport finished(long runId, String path, String status, String format, RunCounts counts, String reason)
+            throws SQLException {
+        store.finishRun(runId, status, format, counts, reason, List.of());
+        return new RunReport(runId, path, format, status, counts, reason);
+    }
+
+    /** Marks the run failed (to be retried) without hiding the original error if the database is down too. */
+    private void failQuietly(long runId, Exception cause) {
+        try {
+            store.finishRun(runId, "failed", null, RunCounts.NONE, cause.toString(), List.of());
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.encore.intake;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** What one source file (JSON or ZIP) gave: its outcome, and a run per JSON file in it. */
+public record FileReport(String sourcePath, String user, Outcome outcome, String reason, List<RunReport> runs) {
+
+    public static FileReport of(String sourcePath, String user, List<RunReport> runs) {
+        List<RunReport> rejected = runs.stream().filter(RunReport::isRejected).toList();
+        if (!rejected.isEmpty()) {
+            return new FileReport(sourcePath, user, Outcome.REJECTED,
+                    rejected.stream().map(RunReport::reason).collect(Collectors.joining("; ")), runs);
+        }
+        if (runs.stream().anyMatch(RunReport::isLoaded)) {
+            return new FileReport(sourcePath, user, Outcome.LOADED, null, runs);
+        }
+        return new FileReport(sourcePath, user, Outcome.SKIPPED,
+                runs.stream().map(RunReport::reason).collect(Collectors.joining("; ")), runs);
+    }
+
+    public int inserted() {
+        return runs.stream().mapToInt(r -> r.counts().inserted()).sum();
+    }
+
+    /** The text written beside a quarantined file, and printed by {@code encore import}. */
+    public String describe() {
+        StringBuilder s = new StringBuilder();
+        s.append(sourcePath).append(" (user ").append(user).append("): ").append(outcome.name().toLowerCase());
+        if (reason != null && outcome != Outcome.LOADED) {
+            s.append(" - ").append(reason);
+        }
+        s.append('\n');
+        for (RunReport r : runs) {
+            s.append(String.format("  %-8s %-17s read %7d  new %7d  duplicate %7d  rejected %5d  %s%n",
+                    r.status(), r.format() == null ? "-" : r.format(), r.counts().read(), r.counts().inserted(),
+                    r.counts().duplicate(), r.counts().rejected(), r.path()));
+            if (r.reason() != null && !r.isLoaded() || r.counts().rejected() > 0) {
+                s.append("           ").append(r.reason()).append('\n');
+            }
+        }
+        if (outcome == Outcome.REJECTED && runs.stream().anyMatch(RunReport::isLoaded)) {
+            s.append("  The other files of this archive were loaded; uploading it again after a fix counts no stream twice.\n");
+        }
+        return s.toString();
+    }
+}

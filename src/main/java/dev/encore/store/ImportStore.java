@@ -1,0 +1,138 @@
+package dev.encore.store;
+
+import dev.encore.export.RecordRejection;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import javax.sql.DataSource;
+
+/** The bookkeeping around an import: users, {@code import_run} rows and refused records. */
+public final class ImportStore {
+    private final DataSource dataSource;
+
+    public ImportStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** The counts of a finished run, as stored in {@code import_run}. */
+    public record RunCounts(int read, int inserted, int duplicate, int rejected) {
+        public static final RunCounts NONE = new RunCounts(0, 0, 0, 0);
+    }
+
+    /** Creates the user on first sight. */
+    public void ensureUser(String userId) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM app_user WHERE user_id = ?")) {
+                ps.setString(1, userId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        return;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO app_user (user_id, created_at) VALUES (?, ?)")) {
+                ps.setString(1, userId);
+                ps.setObject(2, Database.utc(Instant.now()));
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (!SqlErrors.isConstraintViolation(e)) { // another replica created it a moment ago
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /**
+     * Takes the user's row lock for the rest of the caller's transaction, so that two imports of
+     * one user (two files, two replicas) never interleave their duplicate checks.
+     */
+    public void lockUser(Connection c, String userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET last_import_at = ? WHERE user_id = ?")) {
+            ps.setObject(1, Database.utc(Instant.now()));
+            ps.setString(2, userId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Whether any account-data (minute precision) stream of this user is stored. */
+    public boolean hasMinutePrecisionStreams(Connection c, String userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT CASE WHEN EXISTS (SELECT 1 FROM stream WHERE user_id = ? AND ts_precision = 'minute') THEN 1 ELSE 0 END")) {
+            ps.setString(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1) == 1;
+            }
+        }
+    }
+
+    public int countInserted(Connection c, long runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM stream WHERE import_run_id = ?")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    /** Records the start of a run in its own transaction, so that a failed load still leaves a trace. */
+    public long startRun(String userId, String sourcePath, String sourceKind) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(
+                     "INSERT INTO import_run (user_id, source_path, source_kind, status, started_at) VALUES (?, ?, ?, 'running', ?)",
+                     Statement.RETURN_GENERATED_KEYS)) {
+            ps.setString(1, userId);
+            ps.setString(2, truncate(sourcePath, 1024));
+            ps.setString(3, sourceKind);
+            ps.setObject(4, Database.utc(Instant.now()));
+            ps.executeUpdate();
+            try (ResultSet keys = ps.getGeneratedKeys()) {
+                keys.next();
+                return keys.getLong(1);
+            }
+        }
+    }
+
+    public void finishRun(long runId, String status, String format, RunCounts counts, String error,
+            List<RecordRejection> rejections) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE import_run SET status = ?, format = ?, records_read = ?, "
+                    + "records_inserted = ?, records_duplicate = ?, records_rejected = ?, error = ?, finished_at = ? "
+                    + "WHERE import_run_id = ?")) {
+                ps.setString(1, status);
+                ps.setString(2, format);
+                ps.setInt(3, counts.read());
+                ps.setInt(4, counts.inserted());
+                ps.setInt(5, counts.duplicate());
+                ps.setInt(6, counts.rejected());
+                ps.setString(7, truncate(error, 2000));
+                ps.setObject(8, Database.utc(Instant.now()));
+                ps.setLong(9, runId);
+                ps.executeUpdate();
+            }
+            if (!rejections.isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(
+                        "INSERT INTO import_rejected_record (import_run_id, record_number, reason) VALUES (?, ?, ?)")) {
+                    for (RecordRejection r : rejections) {
+                        ps.setLong(1, runId);
+                        ps.setInt(2, r.recordNumber());
+                        ps.setString(3, truncate(r.reason(), 500));
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            c.commit();
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}
