@@ -32,7 +32,11 @@ public final class Encore {
                 out.print(CommandLine.usage());
                 yield 0;
             }
-            case "import" -> new ImportCommand(cmd, out, err).run();
+            case "import" -> {
+                // the per-file report is the output; Camel's start-up chatter would drown it
+                System.setProperty("encore.log.level", System.getProperty("encore.log.level", "WARN"));
+                yield new ImportCommand(cmd, out, err).run();
+            }
             default -> {
                 Main main = newMain(cmd);
                 main.run();

@@ -13,84 +13,26 @@ import dev.encore.store.Database;
 import dev.encore.store.FileClaimRepository;
 import dev.encore.store.ImportStore;
 import java.nio.file.Path;
-import org.apache.camel.BeanInject;
-import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
-/** Binds the beans the YAML routes refer to, built from {@code application.properties}. */
+/**
+ * Binds the beans the YAML routes refer to ({@code ref: importFile}, {@code #adlsClient}, ...),
+ * built from {@code application.properties}. The graph is wired here by hand so that each bean
+ * (above all the connection pool) exists exactly once.
+ */
 public class EncoreConfiguration implements CamelConfiguration {
-
-    @BindToRegistry("database")
-    public Database database(@PropertyInject("encore.db.url") String url,
-            @PropertyInject("encore.db.user") String user,
-            @PropertyInject("encore.db.password") String password,
-            @PropertyInject("encore.db.pool-size") int poolSize) {
-        return Database.open(url, user, password, poolSize);
-    }
-
-    @BindToRegistry("importStore")
-    public ImportStore importStore(@BeanInject("database") Database database) {
-        return new ImportStore(database.dataSource());
-    }
-
-    @BindToRegistry("importFile")
-    public ImportFileProcessor importFile(@BeanInject("database") Database database,
-            @BeanInject("importStore") ImportStore store,
-            @PropertyInject("encore.import.batch-size") int batchSize,
-            @PropertyInject("encore.zip.max-entry-bytes") long maxEntryBytes,
-            @PropertyInject("encore.zip.max-total-bytes") long maxTotalBytes,
-            @PropertyInject("encore.zip.max-ratio") int maxRatio,
-            @PropertyInject("encore.zip.max-entries") int maxEntries) {
-        ZipLimits limits = new ZipLimits(maxEntryBytes, maxTotalBytes, maxRatio, maxEntries);
-        return new ImportFileProcessor(new ExportImporter(database, store, limits, batchSize));
-    }
-
-    @BindToRegistry("fileClaims")
-    public FileClaimRepository fileClaims(@BeanInject("database") Database database) {
-        return new FileClaimRepository(database.dataSource());
-    }
-
-    @BindToRegistry("sourceUsers")
-    public SourceUsers sourceUsers(@PropertyInject("encore.default-user") String defaultUser) {
-        return new SourceUsers(defaultUser);
-    }
-
-    @BindToRegistry("localFileMover")
-    public LocalFileMover localFileMover(@PropertyInject("encore.inbox.dir") String inbox) {
-        return new LocalFileMover(Path.of(inbox));
-    }
-
-    @BindToRegistry("adlsClient")
-    public DataLakeServiceClient adlsClient(@PropertyInject("encore.adls.account-name") String account,
-            @PropertyInject("encore.adls.endpoint") String endpoint,
-            @PropertyInject("encore.adls.auth") String auth,
-            @PropertyInject("encore.adls.account-key") String accountKey,
-            @PropertyInject("encore.adls.sas-token") String sasToken,
-            @PropertyInject("encore.adls.tenant-id") String tenantId,
-            @PropertyInject("encore.adls.client-id") String clientId,
-            @PropertyInject("encore.adls.client-secret") String clientSecret) {
-        return AdlsClientFactory.create(account, endpoint, auth, accountKey, sasToken, tenantId, clientId, clientSecret);
-    }
-
-    @BindToRegistry("adlsDownloads")
-    public AdlsDownloads adlsDownloads(@PropertyInject("encore.adls.download-dir") String downloadDir) {
-        return new AdlsDownloads(Path.of(downloadDir));
-    }
-
-    @BindToRegistry("adlsFileMover")
-    public AdlsFileMover adlsFileMover(@BeanInject("adlsClient") DataLakeServiceClient client,
-            @PropertyInject("encore.adls.filesystem") String fileSystem,
-            @PropertyInject("encore.adls.processed-dir") String processedDir,
-            @PropertyInject("encore.adls.rejected-dir") String rejectedDir) {
-        return new AdlsFileMover(client, fileSystem, processedDir, rejectedDir);
-    }
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        Database database = context.getRegistry().lookupByNameAndType("database", Database.class);
+        PropertiesComponent p = context.getPropertiesComponent();
+        Registry registry = context.getRegistry();
+
+        Database database = Database.open(text(p, "encore.db.url"), text(p, "encore.db.user"),
+                text(p, "encore.db.password"), integer(p, "encore.db.pool-size"));
         // close the pool (and so the H2 file) when Camel stops
         context.addService(new ServiceSupport() {
             @Override
@@ -98,5 +40,43 @@ public class EncoreConfiguration implements CamelConfiguration {
                 database.close();
             }
         }, true, true);
+        registry.bind("database", database);
+
+        ImportStore store = new ImportStore(database.dataSource());
+        ZipLimits limits = new ZipLimits(number(p, "encore.zip.max-entry-bytes"), number(p, "encore.zip.max-total-bytes"),
+                integer(p, "encore.zip.max-ratio"), integer(p, "encore.zip.max-entries"));
+        registry.bind("importStore", store);
+        registry.bind("importFile", new ImportFileProcessor(
+                new ExportImporter(database, store, limits, integer(p, "encore.import.batch-size"))));
+        registry.bind("fileClaims", new FileClaimRepository(database.dataSource()));
+        registry.bind("sourceUsers", new SourceUsers(text(p, "encore.default-user")));
+        registry.bind("localFileMover", new LocalFileMover(Path.of(text(p, "encore.inbox.dir"))));
+
+        DataLakeServiceClient adls = AdlsClientFactory.create(Boolean.parseBoolean(text(p, "encore.adls.enabled")),
+                text(p, "encore.adls.account-name"), text(p, "encore.adls.endpoint"), text(p, "encore.adls.auth"),
+                text(p, "encore.adls.account-key"), text(p, "encore.adls.sas-token"), text(p, "encore.adls.tenant-id"),
+                text(p, "encore.adls.client-id"), text(p, "encore.adls.client-secret"));
+        registry.bind("adlsClient", adls);
+        registry.bind("adlsDownloads", new AdlsDownloads(Path.of(text(p, "encore.adls.download-dir"))));
+        registry.bind("adlsFileMover", new AdlsFileMover(adls, text(p, "encore.adls.filesystem"),
+                text(p, "encore.adls.processed-dir"), text(p, "encore.adls.rejected-dir")));
+    }
+
+    private static String text(PropertiesComponent p, String key) {
+        return p.resolveProperty(key).map(String::trim)
+                .orElseThrow(() -> new IllegalStateException("Missing configuration key " + key));
+    }
+
+    private static int integer(PropertiesComponent p, String key) {
+        return Math.toIntExact(number(p, key));
+    }
+
+    private static long number(PropertiesComponent p, String key) {
+        String value = text(p, key);
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException(key + " must be a whole number, not '" + value + "'");
+        }
     }
 }

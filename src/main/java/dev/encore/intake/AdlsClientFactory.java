@@ -21,14 +21,17 @@ public final class AdlsClientFactory {
      * @param auth {@code shared-key}, {@code sas}, {@code client-secret} or {@code default} (DefaultAzureCredential:
      *             managed identity, workload identity, Azure CLI login...)
      */
-    public static DataLakeServiceClient create(String account, String endpoint, String auth, String accountKey,
-            String sasToken, String tenantId, String clientId, String clientSecret) {
-        String name = account == null || account.isBlank() ? "unconfigured" : account;
+    public static DataLakeServiceClient create(boolean enabled, String account, String endpoint, String auth,
+            String accountKey, String sasToken, String tenantId, String clientId, String clientSecret) {
+        if (!enabled) {
+            // The route is defined but never started; its endpoints still need a client to refer to.
+            // Nothing is sent with this one, so it gets a credential that cannot work.
+            return new DataLakeServiceClientBuilder().endpoint("https://unconfigured.dfs.core.windows.net")
+                    .credential(new AzureSasCredential("sig=unconfigured")).buildClient();
+        }
+        String name = required(account, "account-name");
         String url = endpoint == null || endpoint.isBlank() ? "https://" + name + ".dfs.core.windows.net" : endpoint;
         DataLakeServiceClientBuilder builder = new DataLakeServiceClientBuilder().endpoint(url);
-        if (account == null || account.isBlank()) {
-            return builder.buildClient(); // ADLS is not configured; the route using it does not start
-        }
         switch (auth.toLowerCase(Locale.ROOT)) {
             case "shared-key" -> builder.credential(new StorageSharedKeyCredential(account, required(accountKey, "account-key")));
             case "sas" -> builder.credential(new AzureSasCredential(required(sasToken, "sas-token")));
@@ -46,7 +49,7 @@ public final class AdlsClientFactory {
 
     private static String required(String value, String key) {
         if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("encore.adls." + key + " is required by the chosen encore.adls.auth");
+            throw new IllegalArgumentException("encore.adls." + key + " must be set when ADLS is enabled (see application-azure.properties)");
         }
         return value;
     }
