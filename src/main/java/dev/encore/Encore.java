@@ -53,12 +53,13 @@ public final class Encore {
     public static Main newMain(CommandLine cmd) {
         Main main = new Main();
         main.configure().addConfiguration(EncoreConfiguration.class);
+        // the first location that defines a key wins, so the profile goes before the base file
         List<String> locations = new ArrayList<>();
-        locations.add(location("application.properties"));
         String profile = cmd.option("--profile") != null ? cmd.option("--profile") : System.getenv("ENCORE_PROFILE");
         if (profile != null && !profile.isBlank()) {
             locations.add(location("application-" + profile + ".properties"));
         }
+        locations.add(location("application.properties"));
         main.setPropertyPlaceholderLocations(String.join(",", locations));
         main.addInitialProperty("camel.main.routes-include-pattern",
                 Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");

@@ -194,14 +194,15 @@ public final class StreamingHistoryReader implements Closeable {
     }
 
     private static UnreadableExportException unreadable(JsonProcessingException e) {
-        if (e instanceof JsonEOFException) {
+        String message = e.getOriginalMessage();
+        if (e instanceof JsonEOFException || (message != null && message.startsWith("Unexpected end-of-input"))) {
             return new UnreadableExportException("ends in the middle of a JSON value" + at(e.getLocation())
                     + ": the file is truncated", e);
         }
         if (e instanceof StreamConstraintsException) {
             return new UnreadableExportException("has a value larger than Encore reads: " + e.getOriginalMessage(), e);
         }
-        return new UnreadableExportException("is not valid JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage(), e);
+        return new UnreadableExportException("is not valid JSON" + at(e.getLocation()) + ": " + message, e);
     }
 
     private static String at(JsonLocation loc) {

@@ -26,16 +26,12 @@ public record FileReport(String sourcePath, String user, Outcome outcome, String
     /** The text written beside a quarantined file, and printed by {@code encore import}. */
     public String describe() {
         StringBuilder s = new StringBuilder();
-        s.append(sourcePath).append(" (user ").append(user).append("): ").append(outcome.name().toLowerCase());
-        if (reason != null && outcome != Outcome.LOADED) {
-            s.append(" - ").append(reason);
-        }
-        s.append('\n');
+        s.append(sourcePath).append(" (user ").append(user).append("): ").append(outcome.name().toLowerCase()).append('\n');
         for (RunReport r : runs) {
             s.append(String.format("  %-8s %-17s read %7d  new %7d  duplicate %7d  rejected %5d  %s%n",
                     r.status(), r.format() == null ? "-" : r.format(), r.counts().read(), r.counts().inserted(),
                     r.counts().duplicate(), r.counts().rejected(), r.path()));
-            if (r.reason() != null && !r.isLoaded() || r.counts().rejected() > 0) {
+            if (r.reason() != null) {
                 s.append("           ").append(r.reason()).append('\n');
             }
         }

@@ -1,0 +1,65 @@
+package dev.encore;
+
+import dev.encore.cli.CommandLine;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * The real application, booted the way {@code java -jar encore.jar serve} boots it (same
+ * configuration class, application.properties and routes/), with test overrides on top.
+ */
+public final class EncoreApp implements AutoCloseable {
+    private final Main main;
+    private final String dbUrl;
+    private final String dbUser;
+
+    private EncoreApp(Main main, String dbUrl, String dbUser) {
+        this.main = main;
+        this.dbUrl = dbUrl;
+        this.dbUser = dbUser;
+    }
+
+    public static EncoreApp start(String dbUrl, String dbUser, Map<String, String> overrides) throws Exception {
+        Main main = Encore.newMain(CommandLine.parse("serve", "--db", dbUrl));
+        main.addOverrideProperty("encore.db.user", dbUser);
+        main.addOverrideProperty("camel.management.enabled", "false");
+        overrides.forEach(main::addOverrideProperty);
+        main.start();
+        return new EncoreApp(main, dbUrl, dbUser);
+    }
+
+    public CamelContext camel() {
+        return main.getCamelContext();
+    }
+
+    public long count(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(dbUrl, dbUser, ""); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.encore;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Fresh, empty databases for tests: an in-memory H2, or a new database on the real PostgreSQL
+ * server (127.0.0.1:5432, or ENCORE_TEST_PG_URL), dropped again by {@link TestDatabase#close}.
+ * Without a reachable PostgreSQL the PostgreSQL tests are skipped loudly, except on CI, where
+ * they fail.
+ */
+public final class TestDatabases {
+    private static final String PG_ADMIN_URL = System.getenv().getOrDefault("ENCORE_TEST_PG_URL",
+            "jdbc:postgresql://127.0.0.1:5432/postgres");
+    private static final String PG_USER = System.getenv().getOrDefault("ENCORE_TEST_PG_USER", "postgres");
+
+    private TestDatabases() {
+    }
+
+    public record TestDatabase(String kind, String url, String user, Runnable dropper) implements AutoCloseable {
+        @Override
+        public void close() {
+            dropper.run();
+        }
+
+        public Connection connect() throws SQLException {
+            return DriverManager.getConnection(url, user, "");
+        }
+
+        @Override
+        public String toString() {
+            return kind;
+        }
+    }
+
+    public static TestDatabase create(String kind) throws SQLException {
+        return switch (kind) {
+            case "h2" -> new TestDatabase("h2", "jdbc:h2:mem:encore-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa",
+                    () -> { });
+            case "postgresql" -> postgres();
+            default -> throw new IllegalArgumentException(kind);
+        };
+    }
+
+    private static TestDatabase postgres() throws SQLException {
+        String name = "encore_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection admin = DriverManager.getConnection(PG_ADMIN_URL, PG_USER, "");
+             Statement st = admin.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        } catch (SQLException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new SQLException("PostgreSQL must be reachable on CI at " + PG_ADMIN_URL, e);
+            }
+            System.err.println("*** SKIPPING PostgreSQL test: no PostgreSQL at " + PG_ADMIN_URL + " (" + e.getMessage() + ")");
+            Assumptions.abort("PostgreSQL not reachable at " + PG_ADMIN_URL);
+        }
+        String url = PG_ADMIN_URL.substring(0, PG_ADMIN_URL.lastIndexOf('/') + 1) + name;
+        return new TestDatabase("postgresql", url, PG_USER, () -> {
+            try (Connection admin = DriverManager.getConnection(PG_ADMIN_URL, PG_USER, "");
+                 Statement st = admin.createStatement()) {
+                st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            } catch (SQLException e) {
+                System.err.println("Could not drop test database " + name + ": " + e.getMessage());
+            }
+        });
+    }
+}

@@ -1,0 +1,51 @@
+package dev.encore;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/** Builds ZIP files for tests, entry by entry. */
+public final class Zips {
+    private final Map<String, byte[]> entries = new LinkedHashMap<>();
+
+    public static Zips builder() {
+        return new Zips();
+    }
+
+    public Zips add(String name, byte[] content) {
+        entries.put(name, content);
+        return this;
+    }
+
+    public Zips add(String name, Path file) throws IOException {
+        return add(name, Files.readAllBytes(file));
+    }
+
+    /** The shape of {@code my_spotify_data.zip}: nested folders, the PDF read-me and macOS forks. */
+    public static Zips spotifyLike(String person, String... files) throws IOException {
+        Zips zip = builder();
+        for (String f : files) {
+            zip.add("My Spotify Data/Spotify Extended Streaming History/" + f, Samples.file(person, f));
+            zip.add("__MACOSX/My Spotify Data/Spotify Extended Streaming History/._" + f, new byte[] {0, 5, 22, 7});
+        }
+        return zip.add("My Spotify Data/Spotify Extended Streaming History/ReadMeFirst_ExtendedStreamingHistory.pdf",
+                "%PDF-1.4 not really".getBytes());
+    }
+
+    public Path writeTo(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
+            for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey()));
+                zip.write(e.getValue());
+                zip.closeEntry();
+            }
+        }
+        return file;
+    }
+}

@@ -1,0 +1,253 @@
+package dev.encore.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.encore.Samples;
+import dev.encore.TestDatabases;
+import dev.encore.TestDatabases.TestDatabase;
+import dev.encore.Zips;
+import dev.encore.export.ZipLimits;
+import dev.encore.store.Database;
+import dev.encore.store.ImportStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Loading files into a real database (H2 and PostgreSQL): every stream once, bad files
+ * quarantined whole, bad records alone. Expected counts are computed here from the raw JSON.
+ */
+class ExportImporterTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path tmp;
+    private TestDatabase db;
+    private Database database;
+    private ExportImporter importer;
+
+    private void open(String kind) throws SQLException {
+        db = TestDatabases.create(kind);
+        database = Database.open(db.url(), db.user(), "", 3);
+        importer = new ExportImporter(database, new ImportStore(database.dataSource()), ZipLimits.DEFAULT, 500);
+    }
+
+    @AfterEach
+    void close() {
+        if (database != null) {
+            database.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aReUploadedFileAddsNothing(String kind) throws Exception {
+        open(kind);
+        Path file = Samples.file("c3988169", "Streaming_History_Audio_2024-2025.json");
+        int records = JSON.readTree(file.toFile()).size();
+        long plays = Samples.distinctExtendedPlays(file);
+
+        FileReport first = importer.importFile(file, "alice/a.json", "alice", "cli");
+        FileReport second = importer.importFile(file, "alice/a-again.json", "alice", "cli");
+
+        assertThat(first.outcome()).isEqualTo(Outcome.LOADED);
+        assertThat(first.runs().get(0).counts().inserted()).isEqualTo(plays);
+        assertThat(second.runs().get(0).counts().inserted()).isZero();
+        assertThat(second.runs().get(0).counts().duplicate()).isEqualTo(records);
+        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'alice'")).isEqualTo(plays);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void repeatsInsideAFileLandOnce(String kind) throws Exception {
+        open(kind);
+        Path file = Samples.file("lshatkin", "endsong_2.json"); // 20+ exact duplicate rows
+        Set<String> distinct = new HashSet<>();
+        for (JsonNode r : JSON.readTree(file.toFile())) {
+            distinct.add(r.get("ts").asText() + "|" + r.get("ms_played").asInt() + "|"
+                    + norm(r.get("master_metadata_album_artist_name")) + "|" + norm(r.get("master_metadata_track_name"))
+                    + "|" + norm(r.get("episode_show_name")) + "|" + norm(r.get("episode_name")));
+        }
+
+        FileReport report = importer.importFile(file, "endsong_2.json", "lena", "cli");
+
+        RunReport run = report.runs().get(0);
+        assertThat(run.counts().inserted()).isEqualTo(distinct.size());
+        assertThat(run.counts().duplicate()).isEqualTo(run.counts().read() - distinct.size()).isGreaterThanOrEqualTo(20);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void accountDataAndExtendedHistoryOfTheSamePlaysCountOnceInEitherOrder(String kind) throws Exception {
+        open(kind);
+        List<Path> basic = List.of(Samples.file("alexgasconn-mireia", "StreamingHistory0.json"),
+                Samples.file("alexgasconn-mireia", "StreamingHistory1.json"),
+                Samples.file("alexgasconn-mireia", "StreamingHistory2.json"));
+        List<Path> extended = List.of(Samples.file("alexgasconn-mireia", "Streaming_History_Audio_2023_8.json"),
+                Samples.file("alexgasconn-mireia", "Streaming_History_Video_2018-2023.json"));
+        long expected = expectedDistinctPlays(basic, extended);
+
+        for (Path p : basic) {
+            importer.importFile(p, p.getFileName().toString(), "basic-first", "cli");
+        }
+        for (Path p : extended) {
+            importer.importFile(p, p.getFileName().toString(), "basic-first", "cli");
+        }
+        for (Path p : extended) {
+            importer.importFile(p, p.getFileName().toString(), "extended-first", "cli");
+        }
+        for (Path p : basic) {
+            importer.importFile(p, p.getFileName().toString(), "extended-first", "cli");
+        }
+
+        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'basic-first'")).isEqualTo(expected);
+        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'extended-first'")).isEqualTo(expected);
+        // the extended details won: the overlap's plays carry URIs and second precision either way
+        for (String user : List.of("basic-first", "extended-first")) {
+            assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = '" + user
+                    + "' AND ts_precision = 'second' AND track_uri IS NOT NULL")).isEqualTo(
+                    count("SELECT COUNT(*) FROM stream WHERE user_id = 'extended-first' AND track_uri IS NOT NULL"));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aBadRecordIsRefusedWithItsReasonAndTheRestLoad(String kind) throws Exception {
+        open(kind);
+        String good = Files.readString(Samples.file("efrrowini", "Streaming_History_Audio_2022.json"));
+        JsonNode rows = JSON.readTree(good);
+        String bad = good.replaceFirst("\"ms_played\":\\s*\\d+", "\"ms_played\":\"n/a\"");
+        Path file = Files.writeString(tmp.resolve("one-bad.json"), bad);
+
+        RunReport run = importer.importFile(file, "one-bad.json", "erin", "cli").runs().get(0);
+
+        assertThat(run.status()).isEqualTo("loaded");
+        assertThat(run.counts().rejected()).isEqualTo(1);
+        assertThat(run.counts().read()).isEqualTo(rows.size());
+        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'"))
+                .isEqualTo(run.counts().inserted()).isEqualTo(run.counts().read() - 1 - run.counts().duplicate());
+        assertThat(text("SELECT reason FROM import_rejected_record WHERE import_run_id = " + run.runId()))
+                .contains("ms_played should be a whole number but is the text \"n/a\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void anUnreadableFileLoadsNothingAndSaysWhy(String kind) throws Exception {
+        open(kind);
+        byte[] full = Files.readAllBytes(Samples.file("efrrowini", "Streaming_History_Audio_2023.json"));
+        Path truncated = Files.write(tmp.resolve("Streaming_History_Audio_2023.json"), Arrays.copyOf(full, full.length - 100));
+
+        FileReport report = importer.importFile(truncated, "Streaming_History_Audio_2023.json", "erin", "cli");
+
+        assertThat(report.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(report.reason()).startsWith("Streaming_History_Audio_2023.json").contains("truncated");
+        assertThat(count("SELECT COUNT(*) FROM stream")).isZero();
+        assertThat(text("SELECT status FROM import_run WHERE import_run_id = " + report.runs().get(0).runId()))
+                .isEqualTo("rejected");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aSpotifyZipLoadsItsHistoriesAndSkipsTheRest(String kind) throws Exception {
+        open(kind);
+        Zips zip = Zips.spotifyLike("hobbies-w-erin", "StreamingHistory_music_0.json", "StreamingHistory_podcast_0.json",
+                "StreamingHistory_audiobook_0.json", "Playlist1.json", "YourLibrary.json", "Userdata.json");
+        Path file = zip.writeTo(tmp.resolve("my_spotify_data.zip"));
+        long plays = 0;
+        for (String f : List.of("StreamingHistory_music_0.json", "StreamingHistory_podcast_0.json", "StreamingHistory_audiobook_0.json")) {
+            plays += JSON.readTree(Samples.file("hobbies-w-erin", f).toFile()).size();
+        }
+
+        FileReport report = importer.importFile(file, "erin/my_spotify_data.zip", "erin", "local");
+
+        assertThat(report.outcome()).isEqualTo(Outcome.LOADED);
+        assertThat(report.runs()).extracting(RunReport::status)
+                .containsExactly("loaded", "loaded", "loaded", "skipped", "skipped", "skipped", "skipped");
+        assertThat(report.runs().get(6).reason()).contains("ReadMeFirst_ExtendedStreamingHistory.pdf is not a JSON file");
+        assertThat(count("SELECT SUM(records_read) FROM import_run WHERE status = 'loaded'")).isEqualTo(plays);
+        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'"))
+                .isEqualTo(report.inserted()).isLessThanOrEqualTo(plays);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aZipWithOneBadEntryIsQuarantinedButItsGoodFilesStay(String kind) throws Exception {
+        open(kind);
+        byte[] good = Files.readAllBytes(Samples.file("efrrowini", "Streaming_History_Audio_2022.json"));
+        Path file = Zips.builder().add("a/Streaming_History_Audio_2022.json", good)
+                .add("a/Streaming_History_Audio_2023.json", "[{\"ts\":".getBytes(StandardCharsets.UTF_8))
+                .writeTo(tmp.resolve("mixed.zip"));
+
+        FileReport report = importer.importFile(file, "mixed.zip", "erin", "local");
+
+        assertThat(report.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(report.reason()).contains("Streaming_History_Audio_2023.json").contains("truncated");
+        assertThat(report.describe()).contains("uploading it again after a fix counts no stream twice");
+        assertThat(count("SELECT COUNT(*) FROM stream")).isEqualTo(report.inserted()).isPositive();
+    }
+
+    private long expectedDistinctPlays(List<Path> basic, List<Path> extended) throws Exception {
+        Set<String> exact = new HashSet<>();
+        Set<String> byMinute = new HashSet<>();
+        for (Path p : extended) {
+            for (JsonNode r : JSON.readTree(p.toFile())) {
+                String creator = r.get("master_metadata_track_name").isNull()
+                        ? norm(r.get("episode_show_name")) : norm(r.get("master_metadata_album_artist_name"));
+                String title = r.get("master_metadata_track_name").isNull()
+                        ? norm(r.get("episode_name")) : norm(r.get("master_metadata_track_name"));
+                String content = r.get("ms_played").asInt() + "|" + creator + "|" + title;
+                exact.add(r.get("ts").asText() + "|" + content);
+                byMinute.add(r.get("ts").asText().substring(0, 16) + "|" + content);
+            }
+        }
+        Set<String> basicOnly = new HashSet<>();
+        for (Path p : basic) {
+            for (JsonNode r : JSON.readTree(p.toFile())) {
+                String key = r.get("endTime").asText().replace(' ', 'T') + "|" + r.get("msPlayed").asInt() + "|"
+                        + norm(r.get("artistName")) + "|" + norm(r.get("trackName"));
+                if (!byMinute.contains(key)) {
+                    basicOnly.add(key);
+                }
+            }
+        }
+        return exact.size() + basicOnly.size();
+    }
+
+    private static String norm(JsonNode n) {
+        return n == null || n.isNull() ? "" : n.asText().trim().toLowerCase(Locale.ROOT);
+    }
+
+    private long count(String sql) throws SQLException {
+        try (Connection c = database.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private String text(String sql) throws SQLException {
+        try (Connection c = database.dataSource().getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}

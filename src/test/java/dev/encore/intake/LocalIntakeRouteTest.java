@@ -1,0 +1,140 @@
+package dev.encore.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.encore.EncoreConfiguration;
+import dev.encore.Samples;
+import dev.encore.Zips;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The local-inbox flow, running the YAML routes of routes/ in Camel Main: files dropped into
+ * the inbox land in the database once and move to processed/ or rejected/ with a reason.
+ */
+class LocalIntakeRouteTest extends CamelMainTestSupport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    // Camel asks for the properties from its constructor, before field initialisers run
+    private Path inbox;
+    private String dbUrl;
+
+    private void prepare() {
+        if (inbox == null) {
+            inbox = tempDir("inbox");
+            dbUrl = "jdbc:h2:mem:local-intake-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        }
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.addConfiguration(EncoreConfiguration.class);
+        configuration.withRoutesIncludePattern("file:routes/*.camel.yaml");
+    }
+
+    @Override
+    protected String getPropertyPlaceholderLocations() {
+        return "file:application.properties";
+    }
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        prepare();
+        Properties p = new Properties();
+        p.put("encore.db.url", dbUrl);
+        p.put("encore.inbox.dir", inbox.toString());
+        p.put("encore.inbox.poll-interval-ms", "200");
+        p.put("encore.inbox.settle-ms", "500");
+        p.put("encore.default-user", "owner");
+        p.put("camel.management.enabled", "false");
+        return p;
+    }
+
+    @Test
+    void goodFilesLoadOnceAndBadFilesAreQuarantinedWithAReason() throws Exception {
+        Path history = Samples.file("zulkifalkhan889", "Streaming_History_Audio_2024-2025.json");
+        long records = Samples.distinctExtendedPlays(history);
+        Files.createDirectories(inbox.resolve("zul"));
+        Files.copy(history, inbox.resolve("zul/Streaming_History_Audio_2024-2025.json"));
+        Zips.spotifyLike("efrrowini", "Streaming_History_Audio_2022.json").writeTo(inbox.resolve("my_spotify_data.zip"));
+        Files.writeString(inbox.resolve("ReadMeFirst.pdf"), "%PDF-1.4 binary stuff");
+        Files.writeString(inbox.resolve("empty.json"), "");
+        Files.writeString(inbox.resolve("zul/Streaming_History_Audio_2025.json"), "[{\"ts\":\"2025-01-01T00:00:00Z\",");
+
+        awaitFile("processed/zul/Streaming_History_Audio_2024-2025.json");
+        awaitFile("processed/my_spotify_data.zip");
+        awaitFile("rejected/ReadMeFirst.pdf.reason.txt");
+        awaitFile("rejected/empty.json.reason.txt");
+        awaitFile("rejected/zul/Streaming_History_Audio_2025.json.reason.txt");
+
+        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'zul'")).isEqualTo(records);
+        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'owner'"))
+                .isEqualTo(Samples.distinctExtendedPlays(Samples.file("efrrowini", "Streaming_History_Audio_2022.json")));
+        assertThat(Files.readString(inbox.resolve("rejected/ReadMeFirst.pdf.reason.txt")))
+                .contains("ReadMeFirst.pdf").contains("is not valid JSON");
+        assertThat(Files.readString(inbox.resolve("rejected/empty.json.reason.txt"))).contains("empty.json is empty");
+        assertThat(Files.readString(inbox.resolve("rejected/zul/Streaming_History_Audio_2025.json.reason.txt")))
+                .contains("truncated");
+        assertThat(inbox.resolve("rejected/ReadMeFirst.pdf")).exists();
+        assertThat(inbox.resolve("ReadMeFirst.pdf")).doesNotExist();
+
+        // the same file uploaded again is taken again, and adds nothing
+        Files.copy(history, inbox.resolve("zul/again.json"));
+        awaitFile("processed/zul/again.json");
+        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'zul'")).isEqualTo(records);
+        assertThat(count("SELECT records_inserted FROM import_run WHERE source_path = 'zul/again.json'")).isZero();
+    }
+
+    @Test
+    void aFileStillBeingWrittenIsNotTakenHalfWay() throws Exception {
+        byte[] content = Files.readAllBytes(Samples.file("efrrowini", "Streaming_History_Audio_2023.json"));
+        long records = Samples.distinctExtendedPlays(Samples.file("efrrowini", "Streaming_History_Audio_2023.json"));
+        Path target = inbox.resolve("slow/Streaming_History_Audio_2023.json");
+        Files.createDirectories(target.getParent());
+        try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
+            int chunk = content.length / 8;
+            for (int i = 0; i < content.length; i += chunk) {
+                out.write(content, i, Math.min(chunk, content.length - i));
+                out.flush();
+                Thread.sleep(250); // shorter than encore.inbox.settle-ms: the size keeps changing
+            }
+        }
+        awaitFile("processed/slow/Streaming_History_Audio_2023.json");
+        assertThat(inbox.resolve("rejected")).doesNotExist();
+        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'slow'")).isEqualTo(records);
+    }
+
+    private void awaitFile(String relative) throws InterruptedException {
+        dev.encore.EncoreApp.await(relative, Duration.ofSeconds(30), () -> Files.exists(inbox.resolve(relative)));
+    }
+
+    private long count(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(dbUrl, "sa", ""); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+}
