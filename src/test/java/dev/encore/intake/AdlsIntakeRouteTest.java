@@ -1,0 +1,131 @@
+package dev.encore.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.encore.EncoreApp;
+import dev.encore.Samples;
+import dev.encore.TestDatabases;
+import dev.encore.TestDatabases.TestDatabase;
+import dev.encore.Zips;
+import dev.encore.adls.FakeDataLakeServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ADLS Gen2 flow: the real Azure SDK and the real Camel component, against a local HTTP
+ * endpoint that speaks the DFS REST calls (Azurite cannot), and a real PostgreSQL.
+ */
+class AdlsIntakeRouteTest {
+    private static final String FS = "encore";
+
+    @TempDir
+    Path tmp;
+    private FakeDataLakeServer lake;
+    private TestDatabase db;
+
+    @BeforeEach
+    void start() throws Exception {
+        lake = FakeDataLakeServer.start("devstoreaccount1");
+        lake.createFileSystem(FS);
+        db = TestDatabases.create("postgresql");
+    }
+
+    @AfterEach
+    void stop() {
+        lake.close();
+        db.close();
+    }
+
+    private EncoreApp app(String name) throws Exception {
+        return EncoreApp.start(db.url(), db.user(), Map.of(
+                "encore.local.enabled", "false",
+                "encore.adls.enabled", "true",
+                "encore.adls.account-name", lake.accountName(),
+                "encore.adls.endpoint", lake.endpoint(),
+                "encore.adls.auth", "shared-key",
+                "encore.adls.account-key", Base64.getEncoder().encodeToString("not-a-real-key".getBytes(StandardCharsets.UTF_8)),
+                "encore.adls.filesystem", FS,
+                "encore.adls.poll-interval-ms", "300",
+                "encore.adls.download-dir", tmp.resolve(name).toString()));
+    }
+
+    @Test
+    void loadsEachUserFileOnceAndMovesItOutOfTheIncomingFolder() throws Exception {
+        Path audio = Samples.file("efrrowini", "Streaming_History_Audio_2024.json");
+        Path other = Samples.file("c3988169", "Streaming_History_Audio_2024-2025.json");
+        // two users' files with the same name: the downloads must not overwrite each other
+        lake.putFile(FS, "exports/alice/Streaming_History_Audio_2024.json", Files.readAllBytes(audio));
+        lake.putFile(FS, "exports/bob/Streaming_History_Audio_2024.json", Files.readAllBytes(other));
+        lake.putFile(FS, "exports/carol/my_spotify_data.zip", Files.readAllBytes(
+                Zips.spotifyLike("zulkifalkhan889", "Streaming_History_Audio_2024-2025.json").writeTo(tmp.resolve("z.zip"))));
+        lake.putFile(FS, "exports/notes.pdf", "%PDF-1.4".getBytes(StandardCharsets.UTF_8));
+        lake.putFile(FS, "exports/alice/gone.json", "[]".getBytes(StandardCharsets.UTF_8));
+        lake.vanishOnNextRead(FS, "exports/alice/gone.json");
+
+        try (EncoreApp app = app("one")) {
+            EncoreApp.await("all files moved", Duration.ofSeconds(30), () -> lake.listFiles(FS).stream()
+                    .noneMatch(p -> p.startsWith("exports/")));
+            EncoreApp.await("the vanished file recorded", Duration.ofSeconds(10), () -> count(app,
+                    "SELECT COUNT(*) FROM import_run WHERE source_path = 'exports/alice/gone.json'") == 1);
+
+            assertThat(lake.listFiles(FS)).contains(
+                    "processed/exports/alice/Streaming_History_Audio_2024.json",
+                    "processed/exports/bob/Streaming_History_Audio_2024.json",
+                    "processed/exports/carol/my_spotify_data.zip",
+                    "rejected/exports/notes.pdf",
+                    "rejected/exports/notes.pdf.reason.txt");
+            assertThat(new String(lake.read(FS, "rejected/exports/notes.pdf.reason.txt"), StandardCharsets.UTF_8))
+                    .contains("notes.pdf is not valid JSON");
+            assertThat(app.count("SELECT COUNT(*) FROM stream WHERE user_id = 'alice'"))
+                    .isEqualTo(Samples.distinctExtendedPlays(audio));
+            assertThat(app.count("SELECT COUNT(*) FROM stream WHERE user_id = 'bob'"))
+                    .isEqualTo(Samples.distinctExtendedPlays(other));
+            assertThat(app.count("SELECT COUNT(*) FROM stream WHERE user_id = 'carol'"))
+                    .isEqualTo(Samples.distinctExtendedPlays(Samples.file("zulkifalkhan889", "Streaming_History_Audio_2024-2025.json")));
+            assertThat(app.count("SELECT COUNT(*) FROM import_run WHERE source_path = 'exports/alice/gone.json' AND error LIKE '%disappeared%'"))
+                    .isEqualTo(1);
+            // only what was claimed was downloaded: one GET per file, not one per file per poll
+            assertThat(lake.requestCount("GET /" + FS + "/exports/alice/Streaming_History_Audio_2024.json")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void twoReplicasPollingOneLakeLoadEveryFileOnce() throws Exception {
+        String[] files = {"Streaming_History_Audio_2022.json", "Streaming_History_Audio_2023.json",
+                "Streaming_History_Audio_2024.json", "Streaming_History_Audio_2026.json"};
+        long expected = 0;
+        long rows = 0;
+        for (String f : files) {
+            Path p = Samples.file("efrrowini", f);
+            lake.putFile(FS, "exports/erin/" + f, Files.readAllBytes(p));
+            expected += Samples.distinctExtendedPlays(p);
+            rows += new com.fasterxml.jackson.databind.ObjectMapper().readTree(p.toFile()).size();
+        }
+        try (EncoreApp first = app("first"); EncoreApp second = app("second")) {
+            EncoreApp.await("all files moved", Duration.ofSeconds(40), () -> lake.listFiles(FS).stream()
+                    .noneMatch(p -> p.startsWith("exports/")));
+
+            assertThat(first.count("SELECT COUNT(*) FROM import_run WHERE status = 'loaded'")).isEqualTo(files.length);
+            assertThat(first.count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'")).isEqualTo(expected);
+            // the only duplicates are the repeats inside the files themselves: no file was loaded twice
+            assertThat(first.count("SELECT SUM(records_duplicate) FROM import_run")).isEqualTo(rows - expected);
+            assertThat(first.count("SELECT COUNT(DISTINCT source_path) FROM import_run")).isEqualTo(files.length);
+        }
+    }
+
+    private static long count(EncoreApp app, String sql) {
+        try {
+            return app.count(sql);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
