@@ -3,6 +3,7 @@ package dev.encore.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.encore.EncoreApp;
+import dev.encore.LogCapture;
 import dev.encore.Samples;
 import dev.encore.TestDatabases;
 import dev.encore.TestDatabases.TestDatabase;
@@ -44,6 +45,9 @@ class AdlsIntakeRouteTest {
         db.close();
     }
 
+    private static final String ACCOUNT_KEY = Base64.getEncoder().encodeToString(
+            "a-secret-account-key-that-must-never-be-logged".getBytes(StandardCharsets.UTF_8));
+
     private EncoreApp app(String name) throws Exception {
         return EncoreApp.start(db.url(), db.user(), Map.of(
                 "encore.local.enabled", "false",
@@ -51,7 +55,7 @@ class AdlsIntakeRouteTest {
                 "encore.adls.account-name", lake.accountName(),
                 "encore.adls.endpoint", lake.endpoint(),
                 "encore.adls.auth", "shared-key",
-                "encore.adls.account-key", Base64.getEncoder().encodeToString("not-a-real-key".getBytes(StandardCharsets.UTF_8)),
+                "encore.adls.account-key", ACCOUNT_KEY,
                 "encore.adls.filesystem", FS,
                 "encore.adls.poll-interval-ms", "300",
                 "encore.adls.download-dir", tmp.resolve(name).toString()));
@@ -70,7 +74,7 @@ class AdlsIntakeRouteTest {
         lake.putFile(FS, "exports/alice/gone.json", "[]".getBytes(StandardCharsets.UTF_8));
         lake.vanishOnNextRead(FS, "exports/alice/gone.json");
 
-        try (EncoreApp app = app("one")) {
+        try (LogCapture logs = LogCapture.open(); EncoreApp app = app("one")) {
             EncoreApp.await("all files moved", Duration.ofSeconds(30), () -> lake.listFiles(FS).stream()
                     .noneMatch(p -> p.startsWith("exports/")));
             EncoreApp.await("the vanished file recorded", Duration.ofSeconds(10), () -> count(app,
@@ -92,6 +96,8 @@ class AdlsIntakeRouteTest {
                     .isEqualTo(Samples.distinctExtendedPlays(Samples.file("zulkifalkhan889", "Streaming_History_Audio_2024-2025.json")));
             assertThat(app.count("SELECT COUNT(*) FROM import_run WHERE source_path = 'exports/alice/gone.json' AND error LIKE '%disappeared%'"))
                     .isEqualTo(1);
+            assertThat(logs.text()).contains("exports/notes.pdf").doesNotContain(ACCOUNT_KEY)
+                    .doesNotContain("a-secret-account-key");
             // only what was claimed was downloaded: one GET per file, not one per file per poll
             assertThat(lake.requestCount("GET /" + FS + "/exports/alice/Streaming_History_Audio_2024.json")).isEqualTo(1);
         }

@@ -16,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -96,6 +97,47 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
         awaitFile("processed/zul/again.json");
         assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'zul'")).isEqualTo(records);
         assertThat(count("SELECT records_inserted FROM import_run WHERE source_path = 'zul/again.json'")).isZero();
+    }
+
+    @Test
+    void everyKindOfBadFileIsQuarantinedWithItsReasonWhileTheOthersLoad() throws Exception {
+        Path good = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
+        String goodJson = Files.readString(good);
+        String firstRecord = goodJson.substring(goodJson.indexOf('{'), goodJson.indexOf('}') + 1);
+        Files.createDirectories(inbox.resolve("bad"));
+        Files.writeString(inbox.resolve("bad/empty-array.json"), "[]");
+        Files.writeString(inbox.resolve("bad/object.json"), firstRecord);
+        Files.writeString(inbox.resolve("bad/numbers.json"), "[1, 2, 3]");
+        Zips.builder().add("../../escape.json", good).writeTo(inbox.resolve("bad/traversal.zip"));
+        Zips.builder().add("Streaming_History_Audio_2024.json", new byte[64 << 20]).writeTo(inbox.resolve("bad/bomb.zip"));
+        // and the ones that load: a BOM, and a 10 MB value that costs only its record
+        byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+        Files.write(inbox.resolve("bad/bom.json"), concat(bom, Files.readAllBytes(good)));
+        Files.writeString(inbox.resolve("bad/huge-value.json"), goodJson.replaceFirst(
+                "\"master_metadata_track_name\":\\s*\"[^\"]*\"", "\"master_metadata_track_name\": \"" + "x".repeat(10 << 20) + "\""));
+
+        Map<String, String> expected = Map.of(
+                "empty-array.json", "holds an empty JSON array",
+                "object.json", "single JSON object where a JSON array",
+                "numbers.json", "is an array of numbers",
+                "traversal.zip", "leaves the archive",
+                "bomb.zip", "ZIP bomb");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            awaitFile("rejected/bad/" + e.getKey() + ".reason.txt");
+            assertThat(Files.readString(inbox.resolve("rejected/bad/" + e.getKey() + ".reason.txt")))
+                    .as(e.getKey()).contains(e.getKey()).contains(e.getValue());
+            assertThat(inbox.resolve("rejected/bad/" + e.getKey())).exists();
+        }
+        awaitFile("processed/bad/bom.json");
+        awaitFile("processed/bad/huge-value.json");
+        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'bad'")).isEqualTo(Samples.distinctExtendedPlays(good));
+        assertThat(count("SELECT records_rejected FROM import_run WHERE source_path = 'bad/huge-value.json'")).isEqualTo(1);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test

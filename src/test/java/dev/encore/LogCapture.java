@@ -1,0 +1,51 @@
+package dev.encore;
+
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.AbstractAppender;
+import org.apache.logging.log4j.core.config.Property;
+
+/** Collects every log line (message and stack trace) written while it is open. */
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
+    private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+
+    private LogCapture() {
+        super("capture", null, null, true, Property.EMPTY_ARRAY);
+    }
+
+    public static LogCapture open() {
+        LogCapture capture = new LogCapture();
+        capture.attach();
+        return capture;
+    }
+
+    private void attach() {
+        start();
+        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+        ctx.getConfiguration().getRootLogger().addAppender(this, null, null);
+        ctx.updateLoggers();
+    }
+
+    @Override
+    public void append(LogEvent event) {
+        StringBuilder s = new StringBuilder(event.getLoggerName()).append(' ').append(event.getMessage().getFormattedMessage());
+        for (Throwable t = event.getThrown(); t != null; t = t.getCause()) {
+            s.append(" | ").append(t);
+        }
+        lines.add(s.toString());
+    }
+
+    public String text() {
+        return String.join("\n", lines);
+    }
+
+    @Override
+    public void close() {
+        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+        ctx.getConfiguration().getRootLogger().removeAppender(getName());
+        ctx.updateLoggers();
+        stop();
+    }
+}
