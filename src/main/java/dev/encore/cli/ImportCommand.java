@@ -3,6 +3,7 @@ package dev.encore.cli;
 import dev.encore.Encore;
 import dev.encore.intake.FileReport;
 import dev.encore.intake.Headers;
+import dev.encore.intake.SourceUsers;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -33,6 +34,10 @@ public final class ImportCommand {
     public int run() throws Exception {
         List<Path> files;
         try {
+            if (cmd.option("--user") != null && !SourceUsers.isValid(cmd.option("--user"))) {
+                throw new IllegalArgumentException("--user '" + cmd.option("--user")
+                        + "' must be 1-100 letters, digits, '.', '_', '@' or '-'");
+            }
             files = expand(cmd.operands());
         } catch (IllegalArgumentException e) {
             err.println("encore: " + e.getMessage());

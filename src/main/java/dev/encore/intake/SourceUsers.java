@@ -12,11 +12,16 @@ public final class SourceUsers {
     private final String defaultUser;
 
     public SourceUsers(String defaultUser) {
-        if (!USER_ID.matcher(defaultUser).matches()) {
+        if (!isValid(defaultUser)) {
             throw new IllegalArgumentException("encore.default-user '" + defaultUser
                     + "' must be 1-100 letters, digits, '.', '_', '@' or '-'");
         }
         this.defaultUser = defaultUser;
+    }
+
+    /** A user id is 1-100 letters, digits, '.', '_', '@' or '-', starting with a letter or digit. */
+    public static boolean isValid(String userId) {
+        return userId != null && USER_ID.matcher(userId).matches();
     }
 
     /** @param relativePath the file's path below the source folder, with '/' or the platform separator */

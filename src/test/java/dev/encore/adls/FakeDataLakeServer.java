@@ -506,13 +506,8 @@ public final class FakeDataLakeServer implements AutoCloseable {
         long position = parseLong(r.query.get("position"), -1);
         byte[] body = r.body();
         FileSystem fs = fileSystems.get(r.fileSystem);
-        if (fs == null) {
-            fileSystemNotFound(r);
-            return;
-        }
-        Node node = fs.nodes.get(r.path);
+        Node node = existingPath(r, fs);
         if (node == null) {
-            error(r, 404, "PathNotFound", "The specified path does not exist.");
             return;
         }
         if (node.directory()) {
@@ -663,18 +658,26 @@ public final class FakeDataLakeServer implements AutoCloseable {
         send(r, 206, headers, slice);
     }
 
+    /** The node at the request's path, or null after answering 404 for a missing filesystem or path. */
+    private Node existingPath(Request r, FileSystem fs) throws IOException {
+        if (fs == null) {
+            fileSystemNotFound(r);
+            return null;
+        }
+        Node node = fs.nodes.get(r.path);
+        if (node == null) {
+            error(r, 404, "PathNotFound", "The specified path does not exist.");
+        }
+        return node;
+    }
+
     /** {@code DELETE /fs/path[?recursive=true]}. */
     private void deletePath(Request r) throws IOException {
         boolean recursive = Boolean.parseBoolean(r.query.get("recursive"));
         synchronized (lock) {
             FileSystem fs = fileSystems.get(r.fileSystem);
-            if (fs == null) {
-                fileSystemNotFound(r);
-                return;
-            }
-            Node node = fs.nodes.get(r.path);
+            Node node = existingPath(r, fs);
             if (node == null) {
-                error(r, 404, "PathNotFound", "The specified path does not exist.");
                 return;
             }
             if (!checkWriteConditions(r, node)) {

@@ -40,8 +40,9 @@ class EncoreCommandLineTest {
         assertThat(run("import")).isEqualTo(2);
         assertThat(run("import", "--colour", "red", "x.json")).isEqualTo(2);
         assertThat(run("import", "--db", db(), tmp.resolve("missing.json").toString())).isEqualTo(2);
+        assertThat(run("import", "--user", "no spaces please", "x.json")).isEqualTo(2);
         assertThat(err.toString()).contains("unknown command 'frobnicate'").contains("needs at least one file")
-                .contains("no such file or folder");
+                .contains("no such file or folder").contains("--user 'no spaces please' must be");
     }
 
     @Test
