@@ -13,6 +13,8 @@ import dev.encore.store.Database;
 import dev.encore.store.FileClaimRepository;
 import dev.encore.store.ImportStore;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -48,16 +50,19 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("importStore", store);
         registry.bind("importFile", new ImportFileProcessor(
                 new ExportImporter(database, store, limits, integer(p, "encore.import.batch-size"))));
-        registry.bind("fileClaims", new FileClaimRepository(database.dataSource()));
+        FileClaimRepository claims = new FileClaimRepository(database.dataSource(),
+                Duration.ofMinutes(number(p, "encore.claims.lease-minutes")));
+        registry.bind("fileClaims", claims);
         registry.bind("sourceUsers", new SourceUsers(text(p, "encore.default-user")));
-        registry.bind("localFileMover", new LocalFileMover(Path.of(text(p, "encore.inbox.dir"))));
+        registry.bind("localFileMover", new LocalFileMover(Path.of(text(p, "encore.inbox.dir")), claims));
 
         DataLakeServiceClient adls = AdlsClientFactory.create(Boolean.parseBoolean(text(p, "encore.adls.enabled")),
                 text(p, "encore.adls.account-name"), text(p, "encore.adls.endpoint"), text(p, "encore.adls.auth"),
                 text(p, "encore.adls.account-key"), text(p, "encore.adls.sas-token"), text(p, "encore.adls.tenant-id"),
                 text(p, "encore.adls.client-id"), text(p, "encore.adls.client-secret"));
         registry.bind("adlsClient", adls);
-        registry.bind("adlsDownloads", new AdlsDownloads(Path.of(text(p, "encore.adls.download-dir"))));
+        registry.bind("adlsDownloads", new AdlsDownloads(Path.of(text(p, "encore.adls.download-dir")),
+                Duration.ofMillis(number(p, "encore.adls.settle-ms")), Clock.systemUTC()));
         registry.bind("adlsFileMover", new AdlsFileMover(adls, text(p, "encore.adls.filesystem"),
                 text(p, "encore.adls.processed-dir"), text(p, "encore.adls.rejected-dir")));
     }

@@ -11,7 +11,10 @@ CREATE TABLE app_user (
     display_name   ${text}(200),
     time_zone      ${text}(64),
     created_at     ${timestamp} NOT NULL,
-    last_import_at ${timestamp}
+    last_import_at ${timestamp},
+    -- 1 once account data (minute precision) was loaded: only then must extended records look
+    -- for account rows to upgrade, which spares every other import that search
+    has_minute_streams INT NOT NULL DEFAULT 0
 );
 
 CREATE TABLE import_run (
@@ -75,11 +78,13 @@ CREATE UNIQUE INDEX ux_stream_natural_key ON stream (user_id, ts_utc, ms_played,
 CREATE INDEX ix_stream_import_run ON stream (import_run_id);
 
 -- Claims on source files (Camel IdempotentRepository, see FileClaimRepository): one row per
--- file version, so two replicas never load the same upload. claim_id is a SHA-256 of the key
--- because SQL Server cannot index a 1024-character key.
+-- file version, so two replicas never load the same upload. A claim still 'claimed' after its
+-- lease belonged to a replica that died mid-import and may be taken over. claim_id is a SHA-256
+-- of the key because SQL Server cannot index a 1024-character key.
 CREATE TABLE file_claim (
     claim_id   ${text}(64) NOT NULL PRIMARY KEY,
     claim_key  ${text}(1024) NOT NULL,
+    status     ${text}(10) NOT NULL,          -- claimed, done
     claimed_by ${text}(200) NOT NULL,
     claimed_at ${timestamp} NOT NULL
 );

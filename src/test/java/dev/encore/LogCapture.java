@@ -1,6 +1,7 @@
 package dev.encore;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.LogEvent;
 import org.apache.logging.log4j.core.LoggerContext;
@@ -10,6 +11,7 @@ import org.apache.logging.log4j.core.config.Property;
 /** Collects every log line (message and stack trace) written while it is open. */
 public final class LogCapture extends AbstractAppender implements AutoCloseable {
     private final ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
+    private Level rootLevel;
 
     private LogCapture() {
         super("capture", null, null, true, Property.EMPTY_ARRAY);
@@ -24,6 +26,9 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     private void attach() {
         start();
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
+        // `encore import` lowers the level for its own output; capture everything a server would log
+        rootLevel = ctx.getConfiguration().getRootLogger().getLevel();
+        ctx.getConfiguration().getRootLogger().setLevel(Level.INFO);
         ctx.getConfiguration().getRootLogger().addAppender(this, null, null);
         ctx.updateLoggers();
     }
@@ -45,6 +50,7 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     public void close() {
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
         ctx.getConfiguration().getRootLogger().removeAppender(getName());
+        ctx.getConfiguration().getRootLogger().setLevel(rootLevel);
         ctx.updateLoggers();
         stop();
     }

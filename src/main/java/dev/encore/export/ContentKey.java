@@ -11,6 +11,9 @@ import java.util.Locale;
  * in {@code artistName} and its episode in {@code trackName}; the same pair then matches the
  * extended record's show and episode. With no names at all, the first URI stands in.
  *
+ * <p>Account data writes "Unknown Artist" / "Unknown Track" where extended history has no names
+ * at all (the real samples pair them play for play), so those placeholders count as empty.
+ *
  * <p>The hash is FNV-1a; it only has to tell apart streams that already share user, end time
  * and duration. It is stored, so it must never change without a migration.
  */
@@ -48,7 +51,11 @@ public final class ContentKey {
     }
 
     private static String normalise(String s) {
-        return s == null ? "" : s.trim().toLowerCase(Locale.ROOT);
+        if (s == null) {
+            return "";
+        }
+        String n = s.trim().toLowerCase(Locale.ROOT);
+        return n.equals("unknown artist") || n.equals("unknown track") ? "" : n;
     }
 
     private static long mix(long h, String s) {

@@ -154,6 +154,9 @@ final class RecordMapper {
             throw new RejectedRecordException(key.jsonName + " is " + s.length()
                     + " characters long; at most " + maxLength + " are stored");
         }
+        if (s.indexOf('\u0000') >= 0) { // PostgreSQL cannot store it, and no real name has one
+            throw new RejectedRecordException(key.jsonName + " contains a NUL character");
+        }
         return s;
     }
 

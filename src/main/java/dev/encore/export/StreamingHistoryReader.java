@@ -34,6 +34,8 @@ public final class StreamingHistoryReader implements Closeable {
             .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(32_000_000).maxNestingDepth(64).build())
             .build();
     private static final Set<String> STREAM_KEYS = Set.of("ts", "ms_played", "endTime", "msPlayed");
+    /** How many leading records may be damaged before the file is given up as unreadable. */
+    private static final int DETECTION_WINDOW = 100;
 
     private final JsonParser parser;
     private final String fileName;
@@ -148,18 +150,47 @@ public final class StreamingHistoryReader implements Closeable {
             if (token != JsonToken.START_OBJECT) {
                 throw new UnreadableExportException("is an array of " + plural(token) + ", not of stream records");
             }
-            recordsRead++;
-            raw.read(parser, true);
-            format = ExportFormat.detect(raw.keys()).orElse(null);
-            if (format == null) {
-                notHistoryReason = "is not a streaming history: its records have the keys " + keyList(raw.keys());
-                return;
-            }
-            mapper = new RecordMapper(format, fileName);
-            pending = mapOrReject();
+            detect(token);
         } catch (JsonProcessingException e) {
             throw unreadable(e);
         }
+    }
+
+    /**
+     * Decides the format from the keys of the first record. A first record that has some of the
+     * stream keys but not enough for any format is a damaged record, not a sign of another kind
+     * of file: it is rejected and the next records are looked at, up to {@link #DETECTION_WINDOW}.
+     */
+    private void detect(JsonToken first) throws IOException, UnreadableExportException {
+        JsonToken token = first;
+        List<RecordRejection> damaged = new ArrayList<>();
+        while (true) {
+            recordsRead++;
+            if (token != JsonToken.START_OBJECT) {
+                parser.skipChildren();
+                damaged.add(new RecordRejection(recordsRead, "is " + describe(token) + ", not a JSON object"));
+            } else {
+                raw.read(parser, true);
+                format = ExportFormat.detect(raw.keys()).orElse(null);
+                if (format != null) {
+                    break;
+                }
+                if (damaged.isEmpty() && raw.keys().stream().noneMatch(STREAM_KEYS::contains)) {
+                    notHistoryReason = "is not a streaming history: its records have the keys " + keyList(raw.keys());
+                    return;
+                }
+                damaged.add(new RecordRejection(recordsRead,
+                        "has the keys " + keyList(raw.keys()) + ", not those of any streaming history format"));
+            }
+            token = parser.nextToken();
+            if (token == JsonToken.END_ARRAY || token == null || recordsRead >= DETECTION_WINDOW) {
+                throw new UnreadableExportException("has no record with the keys of a streaming history format among its first "
+                        + recordsRead + " records; the first has: " + (raw.keys() == null ? "no keys" : keyList(raw.keys())));
+            }
+        }
+        damaged.forEach(d -> reject(d.recordNumber(), d.reason()));
+        mapper = new RecordMapper(format, fileName);
+        pending = mapOrReject();
     }
 
     /** A top-level object is either another file of the export (skipped) or a record outside its array (an error). */
@@ -187,9 +218,13 @@ public final class StreamingHistoryReader implements Closeable {
     }
 
     private void reject(String reason) {
+        reject(recordsRead, reason);
+    }
+
+    private void reject(int recordNumber, String reason) {
         recordsRejected++;
         if (rejections.size() < MAX_KEPT_REJECTIONS) {
-            rejections.add(new RecordRejection(recordsRead, reason));
+            rejections.add(new RecordRejection(recordNumber, reason));
         }
     }
 

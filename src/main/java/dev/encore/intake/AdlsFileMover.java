@@ -1,11 +1,10 @@
 package dev.encore.intake;
 
 import com.azure.core.util.BinaryData;
+import com.azure.core.util.Context;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import com.azure.storage.file.datalake.DataLakeServiceClient;
-import java.io.File;
-import java.io.IOException;
-import java.nio.file.Files;
+import com.azure.storage.file.datalake.models.DataLakeRequestConditions;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -14,8 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves a finished lake file out of the incoming folder with an atomic ADLS rename (the
- * component itself has no move), writes the reason beside a rejected one, and deletes the local
- * download. Moving is what keeps the next listing small.
+ * component itself has no move) and writes the reason beside a rejected one. Moving is what keeps
+ * the next listing small. The rename is pinned to the version that was loaded: a file replaced
+ * during the import stays in the incoming folder, to be taken as the new version it is.
  */
 public final class AdlsFileMover implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(AdlsFileMover.class);
@@ -33,9 +33,8 @@ public final class AdlsFileMover implements Processor {
     }
 
     @Override
-    public void process(Exchange exchange) throws IOException {
+    public void process(Exchange exchange) {
         Message in = exchange.getMessage();
-        deleteLocalCopy(in.getBody(File.class));
         FileReport report = in.getHeader(Headers.REPORT, FileReport.class);
         String lakePath = in.getHeader(Headers.SOURCE_PATH, String.class);
         Disposition d = Disposition.of(report, lakePath, processedDir, rejectedDir);
@@ -50,17 +49,9 @@ public final class AdlsFileMover implements Processor {
         if (d.reasonPath() != null) {
             fs.getFileClient(d.reasonPath()).upload(BinaryData.fromString(d.reasonText()), true);
         }
-        fs.getFileClient(lakePath).rename(null, d.targetPath());
+        DataLakeRequestConditions loadedVersion = new DataLakeRequestConditions()
+                .setIfMatch(in.getHeader(AdlsDownloads.ETAG_HEADER, String.class));
+        fs.getFileClient(lakePath).renameWithResponse(null, d.targetPath(), loadedVersion, null, null, Context.NONE);
         LOG.info("Moved {}/{} to {}", fileSystem, lakePath, d.targetPath());
-    }
-
-    private static void deleteLocalCopy(File file) throws IOException {
-        if (file != null) {
-            Files.deleteIfExists(file.toPath());
-            File dir = file.getParentFile();
-            if (dir != null) {
-                Files.deleteIfExists(dir.toPath()); // the per-file download folder
-            }
-        }
     }
 }

@@ -4,6 +4,7 @@ import dev.encore.export.ExportArchive;
 import dev.encore.export.ExportFormat;
 import dev.encore.export.StreamRecord;
 import dev.encore.export.StreamingHistoryReader;
+import dev.encore.export.TimePrecision;
 import dev.encore.export.UnreadableExportException;
 import dev.encore.export.ZipLimits;
 import dev.encore.store.Database;
@@ -11,6 +12,8 @@ import dev.encore.store.ImportStore;
 import dev.encore.store.ImportStore.RunCounts;
 import dev.encore.store.StreamUpserter;
 import java.io.BufferedInputStream;
+import java.io.CharConversionException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -21,6 +24,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +62,12 @@ public final class ExportImporter {
      * @param sourceKind {@code local}, {@code adls} or {@code cli}
      */
     public FileReport importFile(Path file, String sourcePath, String user, String sourceKind) throws SQLException, IOException {
+        if (!SourceUsers.isValid(user)) {
+            String reason = sourcePath + " is in a folder whose name '" + user + "' is not a valid user name "
+                    + "(1-100 letters, digits, '.', '_', '@' or '-'); move it into a folder named after its user";
+            LOG.warn(reason);
+            return new FileReport(sourcePath, String.valueOf(user), Outcome.REJECTED, reason, List.of());
+        }
         store.ensureUser(user);
         byte[] head = new byte[4];
         int n;
@@ -140,17 +150,20 @@ public final class ExportImporter {
                     upserter.flush();
                     upgraded = upserter.upgraded();
                 }
+                if (format.precision() == TimePrecision.MINUTE) {
+                    store.markMinuteStreams(c, user);
+                }
                 int inserted = store.countInserted(c, runId);
-                c.commit();
                 int read = reader.recordsRead();
                 int rejected = reader.recordsRejected();
                 RunCounts counts = new RunCounts(read, inserted, read - rejected - inserted, rejected);
                 String note = rejected == 0 ? null : name + ": " + rejected + " record(s) refused, e.g. record "
                         + reader.rejections().get(0).recordNumber() + ": " + reader.rejections().get(0).reason();
+                store.finishRun(c, runId, "loaded", format.label(), counts, note, reader.rejections());
+                c.commit();
                 if (upgraded > 0) {
                     LOG.info("{}: {} account-data streams took on the details of their extended records", path, upgraded);
                 }
-                store.finishRun(runId, "loaded", format.label(), counts, note, reader.rejections());
                 return new RunReport(runId, path, format.label(), "loaded", counts, note);
             } catch (UnreadableExportException e) {
                 c.rollback();
@@ -160,10 +173,33 @@ public final class ExportImporter {
                 return finished(runId, path, "rejected", null, RunCounts.NONE, LIMIT_BROKEN + e.getMessage());
             } catch (SQLException | IOException | RuntimeException e) {
                 c.rollback();
+                String problem = dataProblem(e);
+                if (problem != null) {
+                    return finished(runId, path, "rejected", null, RunCounts.NONE, name + " " + problem);
+                }
                 failQuietly(runId, e);
                 throw e;
             }
         }
+    }
+
+    /**
+     * Tells a problem with the file's content (quarantine it) from trouble with the
+     * infrastructure (retry later), for the errors that do not announce themselves as such.
+     *
+     * @return what is wrong with the content, or null when the infrastructure is to blame
+     */
+    private static String dataProblem(Exception e) {
+        if (e instanceof CharConversionException) { // Jackson met bytes that are no Unicode text
+            return "is not text (a binary file?): " + e.getMessage();
+        }
+        if (e instanceof ZipException || e instanceof EOFException) { // raised while inflating an entry
+            return "is damaged inside the archive: " + e.getMessage();
+        }
+        if (e instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("22")) {
+            return "holds a value the database refused: " + s.getMessage();
+        }
+        return null;
     }
 
     private RunReport finished(long runId, String path, String status, String format, RunCounts counts, String reason)

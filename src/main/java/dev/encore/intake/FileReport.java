@@ -27,6 +27,9 @@ public record FileReport(String sourcePath, String user, Outcome outcome, String
     public String describe() {
         StringBuilder s = new StringBuilder();
         s.append(sourcePath).append(" (user ").append(user).append("): ").append(outcome.name().toLowerCase()).append('\n');
+        if (runs.isEmpty() && reason != null) {
+            s.append("  ").append(reason).append('\n');
+        }
         for (RunReport r : runs) {
             s.append(String.format("  %-8s %-17s read %7d  new %7d  duplicate %7d  rejected %5d  %s%n",
                     r.status(), r.format() == null ? "-" : r.format(), r.counts().read(), r.counts().inserted(),

@@ -4,7 +4,9 @@ import java.util.regex.Pattern;
 
 /**
  * Whose data a file is: {@code <user>/…} below the source folder names the user; a file
- * directly in the source folder belongs to the configured default user.
+ * directly in the source folder belongs to the configured default user. A folder whose name is
+ * not a valid user id is passed on as it is, for the importer to refuse: quietly giving such a
+ * file to the default user would mix two people's histories.
  */
 public final class SourceUsers {
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,99}");
@@ -31,8 +33,7 @@ public final class SourceUsers {
         if (slash <= 0) {
             return defaultUser;
         }
-        String folder = p.substring(0, slash);
-        return USER_ID.matcher(folder).matches() ? folder : defaultUser;
+        return p.substring(0, slash);
     }
 
     /** The user of a lake path such as {@code exports/alice/my_spotify_data.zip}, below {@code dir}. */

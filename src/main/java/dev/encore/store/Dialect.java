@@ -32,9 +32,4 @@ public enum Dialect {
     public Map<String, String> flywayPlaceholders() {
         return placeholders;
     }
-
-    /** SQL Server wants row locks held for the MERGE-like check-then-insert to be race free. */
-    String lockedRead() {
-        return this == SQLSERVER ? " WITH (UPDLOCK, HOLDLOCK)" : "";
-    }
 }

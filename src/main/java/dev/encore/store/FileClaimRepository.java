@@ -8,43 +8,74 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import javax.sql.DataSource;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.spi.IdempotentRepository;
 import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Camel idempotent repository over the {@code file_claim} table. {@link #add} is a plain INSERT
- * against a primary key, so when two replicas see the same file at once exactly one wins the
- * claim; the other gets {@code false} and leaves the file alone. (Camel's own JDBC repository
- * checks and then inserts, which lets both replicas through the check.)
+ * Camel idempotent repository over the {@code file_claim} table.
+ *
+ * <ul>
+ *   <li>{@link #add} claims a file version with a plain INSERT against a primary key, so when two
+ *       replicas see the same file at once exactly one wins. (Camel's own JDBC repository checks
+ *       and then inserts, which lets both through.)</li>
+ *   <li>{@link #confirm} marks the claim {@code done} once the exchange completed.</li>
+ *   <li>{@link #remove} drops it when the exchange failed, so a later poll tries again.</li>
+ *   <li>A claim still {@code claimed} after the lease belonged to a replica that died (or lost
+ *       its database) mid-import: {@link #add} takes it over, so no file is stranded.</li>
+ * </ul>
  */
 public final class FileClaimRepository extends ServiceSupport implements IdempotentRepository {
+    private static final Logger LOG = LoggerFactory.getLogger(FileClaimRepository.class);
+
     private final DataSource dataSource;
+    private final Duration lease;
     private final String claimant;
 
-    public FileClaimRepository(DataSource dataSource) {
+    public FileClaimRepository(DataSource dataSource, Duration lease) {
         this.dataSource = dataSource;
+        this.lease = lease;
         this.claimant = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
     }
 
     @Override
     public boolean add(String key) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO file_claim (claim_id, claim_key, claimed_by, claimed_at) VALUES (?, ?, ?, ?)")) {
-            ps.setString(1, id(key));
-            ps.setString(2, key.length() > 1024 ? key.substring(0, 1024) : key);
-            ps.setString(3, claimant);
-            ps.setObject(4, Database.utc(Instant.now()));
-            ps.executeUpdate();
-            return true;
-        } catch (SQLException e) {
-            if (SqlErrors.isConstraintViolation(e)) {
-                return false;
+        String id = id(key);
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO file_claim "
+                    + "(claim_id, claim_key, status, claimed_by, claimed_at) VALUES (?, ?, 'claimed', ?, ?)")) {
+                ps.setString(1, id);
+                ps.setString(2, key.length() > 1024 ? key.substring(0, 1024) : key);
+                ps.setString(3, claimant);
+                ps.setObject(4, Database.utc(Instant.now()));
+                ps.executeUpdate();
+                return true;
+            } catch (SQLException e) {
+                if (!SqlErrors.isConstraintViolation(e)) {
+                    throw e;
+                }
             }
+            // Taken before: take it over only if it is an abandoned claim (one UPDATE, so one winner)
+            try (PreparedStatement ps = c.prepareStatement("UPDATE file_claim SET claimed_by = ?, claimed_at = ? "
+                    + "WHERE claim_id = ? AND status = 'claimed' AND claimed_at < ?")) {
+                Instant now = Instant.now();
+                ps.setString(1, claimant);
+                ps.setObject(2, Database.utc(now));
+                ps.setString(3, id);
+                ps.setObject(4, Database.utc(now.minus(lease)));
+                boolean takenOver = ps.executeUpdate() == 1;
+                if (takenOver) {
+                    LOG.warn("Took over the abandoned claim on {} (held for more than {})", key, lease);
+                }
+                return takenOver;
+            }
+        } catch (SQLException e) {
             throw new RuntimeCamelException("Could not claim " + key, e);
         }
     }
@@ -62,21 +93,14 @@ public final class FileClaimRepository extends ServiceSupport implements Idempot
         }
     }
 
-    /** Called by Camel when processing failed, so that the file is tried again on a later poll. */
     @Override
     public boolean remove(String key) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("DELETE FROM file_claim WHERE claim_id = ?")) {
-            ps.setString(1, id(key));
-            return ps.executeUpdate() > 0;
-        } catch (SQLException e) {
-            throw new RuntimeCamelException("Could not release claim " + key, e);
-        }
+        return update("DELETE FROM file_claim WHERE claim_id = ?", key);
     }
 
     @Override
     public boolean confirm(String key) {
-        return true;
+        return update("UPDATE file_claim SET status = 'done' WHERE claim_id = ?", key);
     }
 
     @Override
@@ -86,6 +110,15 @@ public final class FileClaimRepository extends ServiceSupport implements Idempot
             ps.executeUpdate();
         } catch (SQLException e) {
             throw new RuntimeCamelException("Could not clear claims", e);
+        }
+    }
+
+    private boolean update(String sql, String key) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, id(key));
+            return ps.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new RuntimeCamelException("Could not update claim " + key, e);
         }
     }
 

@@ -58,15 +58,21 @@ public final class ImportStore {
         }
     }
 
-    /** Whether any account-data (minute precision) stream of this user is stored. */
+    /** Whether account data (minute precision) of this user was ever loaded; see {@link #markMinuteStreams}. */
     public boolean hasMinutePrecisionStreams(Connection c, String userId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT CASE WHEN EXISTS (SELECT 1 FROM stream WHERE user_id = ? AND ts_precision = 'minute') THEN 1 ELSE 0 END")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT has_minute_streams FROM app_user WHERE user_id = ?")) {
             ps.setString(1, userId);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) == 1;
+                return rs.next() && rs.getInt(1) == 1;
             }
+        }
+    }
+
+    /** Notes, in the loading transaction, that the user now has account-data rows that extended records may upgrade. */
+    public void markMinuteStreams(Connection c, String userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET has_minute_streams = 1 WHERE user_id = ?")) {
+            ps.setString(1, userId);
+            ps.executeUpdate();
         }
     }
 
@@ -98,41 +104,53 @@ public final class ImportStore {
         }
     }
 
+    /** Records how a run ended, in a transaction of its own. */
     public void finishRun(long runId, String status, String format, RunCounts counts, String error,
             List<RecordRejection> rejections) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement("UPDATE import_run SET status = ?, format = ?, records_read = ?, "
-                    + "records_inserted = ?, records_duplicate = ?, records_rejected = ?, error = ?, finished_at = ? "
-                    + "WHERE import_run_id = ?")) {
-                ps.setString(1, status);
-                ps.setString(2, format);
-                ps.setInt(3, counts.read());
-                ps.setInt(4, counts.inserted());
-                ps.setInt(5, counts.duplicate());
-                ps.setInt(6, counts.rejected());
-                ps.setString(7, truncate(error, 2000));
-                ps.setObject(8, Database.utc(Instant.now()));
-                ps.setLong(9, runId);
-                ps.executeUpdate();
-            }
-            if (!rejections.isEmpty()) {
-                try (PreparedStatement ps = c.prepareStatement(
-                        "INSERT INTO import_rejected_record (import_run_id, record_number, reason) VALUES (?, ?, ?)")) {
-                    for (RecordRejection r : rejections) {
-                        ps.setLong(1, runId);
-                        ps.setInt(2, r.recordNumber());
-                        ps.setString(3, truncate(r.reason(), 500));
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-            }
+            finishRun(c, runId, status, format, counts, error, rejections);
             c.commit();
         }
     }
 
+    /** Records how a run ended inside the caller's transaction, so the counts commit with the rows they count. */
+    public void finishRun(Connection c, long runId, String status, String format, RunCounts counts, String error,
+            List<RecordRejection> rejections) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE import_run SET status = ?, format = ?, records_read = ?, "
+                + "records_inserted = ?, records_duplicate = ?, records_rejected = ?, error = ?, finished_at = ? "
+                + "WHERE import_run_id = ?")) {
+            ps.setString(1, status);
+            ps.setString(2, format);
+            ps.setInt(3, counts.read());
+            ps.setInt(4, counts.inserted());
+            ps.setInt(5, counts.duplicate());
+            ps.setInt(6, counts.rejected());
+            ps.setString(7, truncate(error, 2000));
+            ps.setObject(8, Database.utc(Instant.now()));
+            ps.setLong(9, runId);
+            ps.executeUpdate();
+        }
+        if (!rejections.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO import_rejected_record (import_run_id, record_number, reason) VALUES (?, ?, ?)")) {
+                for (RecordRejection r : rejections) {
+                    ps.setLong(1, runId);
+                    ps.setInt(2, r.recordNumber());
+                    ps.setString(3, truncate(r.reason(), 500));
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
+    /** Fits a text to its column; NUL characters (which PostgreSQL refuses) are dropped. */
     private static String truncate(String s, int max) {
-        return s == null || s.length() <= max ? s : s.substring(0, max - 1) + "…";
+        if (s == null) {
+            return null;
+        }
+        String clean = s.replace("\u0000", "");
+        return clean.length() <= max ? clean : clean.substring(0, max - 1) + "…";
     }
 }

@@ -72,7 +72,7 @@ public final class StreamUpserter implements AutoCloseable {
         }
         // A second-precision record looks at its own second, a minute-precision one at its whole minute
         return "INSERT INTO stream (" + columns + ") SELECT " + params
-                + " WHERE NOT EXISTS (SELECT 1 FROM stream e" + dialect.lockedRead()
+                + " WHERE NOT EXISTS (SELECT 1 FROM stream e"
                 + " WHERE e.user_id = ? AND e.ms_played = ? AND e.content_hash = ? AND e.ts_utc >= ? AND e.ts_utc < ?)";
     }
 

@@ -58,6 +58,7 @@ class AdlsIntakeRouteTest {
                 "encore.adls.account-key", ACCOUNT_KEY,
                 "encore.adls.filesystem", FS,
                 "encore.adls.poll-interval-ms", "300",
+                "encore.adls.settle-ms", "0",
                 "encore.adls.download-dir", tmp.resolve(name).toString()));
     }
 

@@ -204,6 +204,65 @@ class ExportImporterTest {
         assertThat(count("SELECT COUNT(*) FROM stream")).isEqualTo(report.inserted()).isPositive();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aBinaryFileOrADamagedArchiveIsQuarantinedNotRetried(String kind) throws Exception {
+        open(kind);
+        byte[] mp4 = {0, 0, 0, 0x20, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0, 'i', 's', 'o', 'm'};
+        Path video = Files.write(tmp.resolve("clip.mp4"), mp4);
+        Path zip = Zips.builder().add("Streaming_History_Audio_2024.json",
+                Files.readAllBytes(Samples.file("efrrowini", "Streaming_History_Audio_2024.json"))).writeTo(tmp.resolve("damaged.zip"));
+        byte[] bytes = Files.readAllBytes(zip);
+        for (int i = 200; i < 400; i++) {
+            bytes[i] ^= 0x5a; // scramble the deflated data, not the headers
+        }
+        Files.write(zip, bytes);
+
+        FileReport binary = importer.importFile(video, "clip.mp4", "erin", "local");
+        FileReport damaged = importer.importFile(zip, "damaged.zip", "erin", "local");
+
+        assertThat(binary.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(binary.reason()).contains("clip.mp4");
+        assertThat(damaged.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(damaged.reason()).contains("Streaming_History_Audio_2024.json");
+        assertThat(count("SELECT COUNT(*) FROM import_run WHERE status = 'failed'")).isZero();
+        assertThat(count("SELECT COUNT(*) FROM stream")).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aNulCharacterCostsItsRecordOnly(String kind) throws Exception {
+        open(kind);
+        Path good = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
+        String json = Files.readString(good).replaceFirst("\"platform\":\\s*\"", "\"platform\": \"\\\\u0000");
+        Path file = Files.writeString(tmp.resolve("nul.json"), json);
+
+        RunReport run = importer.importFile(file, "nul.json", "erin", "cli").runs().get(0);
+
+        assertThat(run.status()).isEqualTo("loaded");
+        assertThat(run.counts().rejected()).isEqualTo(1);
+        assertThat(text("SELECT reason FROM import_rejected_record WHERE import_run_id = " + run.runId()))
+                .contains("platform contains a NUL character");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aDamagedFirstRecordDoesNotHideTheRestOfTheFile(String kind) throws Exception {
+        open(kind);
+        Path good = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
+        String json = Files.readString(good).replaceFirst("\"ts\":\\s*\"[^\"]*\",", "");
+        Path file = Files.writeString(tmp.resolve("first-damaged.json"), json);
+
+        RunReport run = importer.importFile(file, "first-damaged.json", "erin", "cli").runs().get(0);
+
+        assertThat(run.status()).isEqualTo("loaded");
+        assertThat(run.format()).isEqualTo("extended-2024");
+        assertThat(run.counts().rejected()).isEqualTo(1);
+        assertThat(run.counts().read()).isEqualTo(JSON.readTree(good.toFile()).size());
+        assertThat(text("SELECT reason FROM import_rejected_record WHERE import_run_id = " + run.runId()))
+                .contains("not those of any streaming history format");
+    }
+
     private long expectedDistinctPlays(List<Path> basic, List<Path> extended) throws Exception {
         Set<String> exact = new HashSet<>();
         Set<String> byMinute = new HashSet<>();
@@ -231,8 +290,10 @@ class ExportImporterTest {
         return exact.size() + basicOnly.size();
     }
 
+    /** Account data's "Unknown Artist" / "Unknown Track" stand for the extended history's missing names. */
     private static String norm(JsonNode n) {
-        return n == null || n.isNull() ? "" : n.asText().trim().toLowerCase(Locale.ROOT);
+        String s = n == null || n.isNull() ? "" : n.asText().trim().toLowerCase(Locale.ROOT);
+        return s.equals("unknown artist") || s.equals("unknown track") ? "" : s;
     }
 
     private long count(String sql) throws SQLException {

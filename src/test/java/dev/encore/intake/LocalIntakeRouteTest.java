@@ -141,6 +141,42 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
     }
 
     @Test
+    void aFolderThatIsNoValidUserNameIsRefusedRatherThanGivenToTheDefaultUser() throws Exception {
+        Files.createDirectories(inbox.resolve("John Smith"));
+        Files.copy(Samples.file("efrrowini", "Streaming_History_Video_2023.json"), inbox.resolve("John Smith/v.json"));
+
+        awaitFile("rejected/John Smith/v.json.reason.txt");
+
+        assertThat(Files.readString(inbox.resolve("rejected/John Smith/v.json.reason.txt")))
+                .contains("'John Smith' is not a valid user name");
+        assertThat(count("SELECT COUNT(*) FROM stream")).isZero();
+    }
+
+    @Test
+    void theSameFileDroppedInAgainIsLookedAtAgain() throws Exception {
+        Path file = inbox.resolve("erin/Streaming_History_Video_2026.json");
+        Files.createDirectories(file.getParent());
+        Files.copy(Samples.file("efrrowini", "Streaming_History_Video_2026.json"), file);
+        awaitFile("processed/erin/Streaming_History_Video_2026.json");
+
+        // moved back unchanged: same name, size and modification time
+        Files.move(inbox.resolve("processed/erin/Streaming_History_Video_2026.json"), file);
+        dev.encore.EncoreApp.await("the second import", Duration.ofSeconds(30), () -> uncheckedCount(
+                "SELECT COUNT(*) FROM import_run WHERE source_path = 'erin/Streaming_History_Video_2026.json' AND status = 'loaded'") == 2);
+
+        assertThat(count("SELECT records_inserted FROM import_run WHERE source_path = 'erin/Streaming_History_Video_2026.json' "
+                + "ORDER BY import_run_id DESC FETCH FIRST 1 ROWS ONLY")).isZero();
+    }
+
+    private long uncheckedCount(String sql) {
+        try {
+            return count(sql);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void aFileStillBeingWrittenIsNotTakenHalfWay() throws Exception {
         byte[] content = Files.readAllBytes(Samples.file("efrrowini", "Streaming_History_Audio_2023.json"));
         long records = Samples.distinctExtendedPlays(Samples.file("efrrowini", "Streaming_History_Audio_2023.json"));

@@ -1,0 +1,56 @@
+package dev.encore.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.encore.TestDatabases;
+import dev.encore.TestDatabases.TestDatabase;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class FileClaimRepositoryTest {
+    private TestDatabase db;
+    private Database database;
+
+    private FileClaimRepository open(String kind, Duration lease) throws Exception {
+        db = TestDatabases.create(kind);
+        database = Database.open(db.url(), db.user(), "", 2);
+        return new FileClaimRepository(database.dataSource(), lease);
+    }
+
+    @AfterEach
+    void close() {
+        database.close();
+        db.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aFileVersionIsClaimedOnceUntilReleased(String kind) throws Exception {
+        FileClaimRepository claims = open(kind, Duration.ofMinutes(30));
+        String key = "adls:encore/exports/alice/x.zip:0x8DC1:123";
+
+        assertThat(claims.add(key)).isTrue();
+        assertThat(claims.add(key)).as("a second replica").isFalse();
+        assertThat(claims.confirm(key)).isTrue();
+        assertThat(claims.add(key)).as("after the import").isFalse();
+        assertThat(claims.remove(key)).isTrue();
+        assertThat(claims.add(key)).as("after release").isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void anAbandonedClaimIsTakenOverAfterItsLeaseButAFinishedOneIsNot(String kind) throws Exception {
+        FileClaimRepository claims = open(kind, Duration.ofMillis(50));
+        claims.add("local:alice/a.json:10:1");
+        claims.add("local:alice/b.json:10:1");
+        claims.confirm("local:alice/b.json:10:1");
+
+        assertThat(claims.add("local:alice/a.json:10:1")).as("within the lease").isFalse();
+        Thread.sleep(200);
+        assertThat(claims.add("local:alice/a.json:10:1")).as("abandoned").isTrue();
+        assertThat(claims.add("local:alice/a.json:10:1")).as("just taken over").isFalse();
+        assertThat(claims.add("local:alice/b.json:10:1")).as("finished").isFalse();
+    }
+}
