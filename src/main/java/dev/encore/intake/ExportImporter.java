@@ -142,6 +142,7 @@ public final class ExportImporter {
                 }
                 store.lockUser(c, user);
                 int upgraded;
+                int inserted;
                 try (StreamUpserter upserter = new StreamUpserter(c, database.dialect(), user, runId,
                         format.precision(), store.hasMinutePrecisionStreams(c, user), batchSize)) {
                     for (StreamRecord r = reader.next(); r != null; r = reader.next()) {
@@ -149,11 +150,11 @@ public final class ExportImporter {
                     }
                     upserter.flush();
                     upgraded = upserter.upgraded();
+                    inserted = upserter.inserted();
                 }
                 if (format.precision() == TimePrecision.MINUTE) {
                     store.markMinuteStreams(c, user);
                 }
-                int inserted = store.countInserted(c, runId);
                 int read = reader.recordsRead();
                 int rejected = reader.recordsRejected();
                 RunCounts counts = new RunCounts(read, inserted, read - rejected - inserted, rejected);

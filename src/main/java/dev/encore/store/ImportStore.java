@@ -76,16 +76,6 @@ public final class ImportStore {
         }
     }
 
-    public int countInserted(Connection c, long runId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM stream WHERE import_run_id = ?")) {
-            ps.setLong(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
     /** Records the start of a run in its own transaction, so that a failed load still leaves a trace. */
     public long startRun(String userId, String sourcePath, String sourceKind) throws SQLException {
         try (Connection c = dataSource.getConnection();

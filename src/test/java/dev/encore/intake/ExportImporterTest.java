@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.encore.Samples;
 import dev.encore.TestDatabases;
 import dev.encore.TestDatabases.TestDatabase;
@@ -119,6 +120,9 @@ class ExportImporterTest {
         }
 
         assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'basic-first'")).isEqualTo(expected);
+        // stream has no foreign keys (for load speed): nothing may point nowhere all the same
+        assertThat(count("SELECT COUNT(*) FROM stream s WHERE NOT EXISTS (SELECT 1 FROM app_user u WHERE u.user_id = s.user_id)"
+                + " OR NOT EXISTS (SELECT 1 FROM import_run r WHERE r.import_run_id = s.import_run_id)")).isZero();
         assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'extended-first'")).isEqualTo(expected);
         // the extended details won: the overlap's plays carry URIs and second precision either way
         for (String user : List.of("basic-first", "extended-first")) {
@@ -261,6 +265,23 @@ class ExportImporterTest {
         assertThat(run.counts().read()).isEqualTo(JSON.readTree(good.toFile()).size());
         assertThat(text("SELECT reason FROM import_rejected_record WHERE import_run_id = " + run.runId()))
                 .contains("not those of any streaming history format");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void namesArriveExactlyAsExportedWhateverTheyContain(String kind) throws Exception {
+        open(kind);
+        String name = "Tab\there \\ back\\slash \"quoted\" new\nline ümlaut 日本語 🎧 \\N";
+        ObjectNode record = (ObjectNode) JSON.readTree(Samples.file("efrrowini", "Streaming_History_Audio_2022.json").toFile()).get(0);
+        record.put("master_metadata_track_name", name);
+        record.put("master_metadata_album_artist_name", "\\");
+        Path file = tmp.resolve("odd-names.json");
+        JSON.writeValue(file.toFile(), JSON.createArrayNode().add(record));
+
+        importer.importFile(file, "odd-names.json", "erin", "cli");
+
+        assertThat(text("SELECT track_name FROM stream")).isEqualTo(name);
+        assertThat(text("SELECT artist_name FROM stream")).isEqualTo("\\");
     }
 
     private long expectedDistinctPlays(List<Path> basic, List<Path> extended) throws Exception {
