@@ -61,6 +61,6 @@ if [[ "$db" != h2 ]] && ! pg_up; then
 fi
 
 # encore.log.level=WARN: the per-file INFO lines of ExportImporter would drown the report.
-exec java "-Xmx$HEAP" -Dencore.log.level=WARN \
+exec java "-Xmx$HEAP" -Dencore.log.level=WARN ${BENCH_JAVA_OPTS:-} \
   -cp "target/classes:target/test-classes:$(cat target/bench.classpath)" \
   dev.encore.bench.IntakeBenchmark "${args[@]}"

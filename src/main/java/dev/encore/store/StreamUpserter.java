@@ -45,6 +45,12 @@ public final class StreamUpserter implements AutoCloseable {
             + " WHERE NOT EXISTS (SELECT 1 FROM stream e"
             + " WHERE e.user_id = ? AND e.ms_played = ? AND e.content_hash = ? AND e.ts_utc >= ? AND e.ts_utc < ?)";
 
+    /**
+     * Rows per COPY round on PostgreSQL. Each round ends the COPY, runs the set-based insert and
+     * empties the temp table; larger rounds spread that fixed cost (memory stays on the server).
+     */
+    private static final int COPY_ROUND = 25_000;
+
     private final Connection connection;
     private final String userId;
     private final long importRunId;
@@ -91,7 +97,7 @@ public final class StreamUpserter implements AutoCloseable {
             bind(insert, i, userId, r.msPlayed(), r.contentHash(), r.endedAt(), until);
             insert.addBatch();
         }
-        if (++pending >= batchSize) {
+        if (++pending >= (copy != null ? Math.max(batchSize, COPY_ROUND) : batchSize)) {
             flush();
         }
     }

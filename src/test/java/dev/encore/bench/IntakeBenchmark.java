@@ -127,7 +127,7 @@ public final class IntakeBenchmark {
             if (o.h2()) {
                 Path h2Dir = workDir.resolve("h2-" + randomSuffix());
                 try {
-                    endToEnd("H2", "jdbc:h2:file:" + h2Dir.toAbsolutePath() + "/bench", "sa", "", o, files, bytes,
+                    endToEnd("H2", "jdbc:h2:file:" + h2Dir.toAbsolutePath() + "/bench" + System.getProperty("bench.h2.options", ""), "sa", "", o, files, bytes,
                             () -> String.format(Locale.ROOT, "%.0f MB on disk", directorySize(h2Dir) / MB));
                 } catch (Exception e) {
                     failed("H2", e);
