@@ -548,13 +548,8 @@ public final class FakeDataLakeServer implements AutoCloseable {
     private Node commit(Request r, long length, boolean retainUncommitted) throws IOException {
         synchronized (lock) {
             FileSystem fs = fileSystems.get(r.fileSystem);
-            if (fs == null) {
-                fileSystemNotFound(r);
-                return null;
-            }
-            Node node = fs.nodes.get(r.path);
+            Node node = existingPath(r, fs);
             if (node == null) {
-                error(r, 404, "PathNotFound", "The specified path does not exist.");
                 return null;
             }
             if (!checkWriteConditions(r, node)) {

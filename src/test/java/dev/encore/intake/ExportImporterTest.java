@@ -136,12 +136,10 @@ class ExportImporterTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void aBadRecordIsRefusedWithItsReasonAndTheRestLoad(String kind) throws Exception {
         open(kind);
-        String good = Files.readString(Samples.file("efrrowini", "Streaming_History_Audio_2022.json"));
-        JsonNode rows = JSON.readTree(good);
-        String bad = good.replaceFirst("\"ms_played\":\\s*\\d+", "\"ms_played\":\"n/a\"");
-        Path file = Files.writeString(tmp.resolve("one-bad.json"), bad);
+        JsonNode rows = JSON.readTree(Samples.file("efrrowini", "Streaming_History_Audio_2022.json").toFile());
 
-        RunReport run = importer.importFile(file, "one-bad.json", "erin", "cli").runs().get(0);
+        RunReport run = importEdited("one-bad.json",
+                json -> json.replaceFirst("\"ms_played\":\\s*\\d+", "\"ms_played\":\"n/a\""));
 
         assertThat(run.status()).isEqualTo("loaded");
         assertThat(run.counts().rejected()).isEqualTo(1);
@@ -237,11 +235,8 @@ class ExportImporterTest {
     @ValueSource(strings = {"h2", "postgresql"})
     void aNulCharacterCostsItsRecordOnly(String kind) throws Exception {
         open(kind);
-        Path good = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
-        String json = Files.readString(good).replaceFirst("\"platform\":\\s*\"", "\"platform\": \"\\\\u0000");
-        Path file = Files.writeString(tmp.resolve("nul.json"), json);
-
-        RunReport run = importer.importFile(file, "nul.json", "erin", "cli").runs().get(0);
+        RunReport run = importEdited("nul.json",
+                json -> json.replaceFirst("\"platform\":\\s*\"", "\"platform\": \"\\\\u0000"));
 
         assertThat(run.status()).isEqualTo("loaded");
         assertThat(run.counts().rejected()).isEqualTo(1);
@@ -254,10 +249,8 @@ class ExportImporterTest {
     void aDamagedFirstRecordDoesNotHideTheRestOfTheFile(String kind) throws Exception {
         open(kind);
         Path good = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
-        String json = Files.readString(good).replaceFirst("\"ts\":\\s*\"[^\"]*\",", "");
-        Path file = Files.writeString(tmp.resolve("first-damaged.json"), json);
 
-        RunReport run = importer.importFile(file, "first-damaged.json", "erin", "cli").runs().get(0);
+        RunReport run = importEdited("first-damaged.json", json -> json.replaceFirst("\"ts\":\\s*\"[^\"]*\",", ""));
 
         assertThat(run.status()).isEqualTo("loaded");
         assertThat(run.format()).isEqualTo("extended-2024");
@@ -282,6 +275,13 @@ class ExportImporterTest {
 
         assertThat(text("SELECT track_name FROM stream")).isEqualTo(name);
         assertThat(text("SELECT artist_name FROM stream")).isEqualTo("\\");
+    }
+
+    /** Imports a copy of efrrowini's 2022 history, edited as given, and returns its run. */
+    private RunReport importEdited(String name, java.util.function.UnaryOperator<String> edit) throws Exception {
+        String json = edit.apply(Files.readString(Samples.file("efrrowini", "Streaming_History_Audio_2022.json")));
+        Path file = Files.writeString(tmp.resolve(name), json);
+        return importer.importFile(file, name, "erin", "cli").runs().get(0);
     }
 
     private long expectedDistinctPlays(List<Path> basic, List<Path> extended) throws Exception {
