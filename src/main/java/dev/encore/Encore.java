@@ -1,6 +1,7 @@
 package dev.encore;
 
 import dev.encore.cli.CommandLine;
+import dev.encore.cli.EnrichCommand;
 import dev.encore.cli.ImportCommand;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -31,6 +32,10 @@ public final class Encore {
             case "help" -> {
                 out.print(CommandLine.usage());
                 yield 0;
+            }
+            case "enrich" -> {
+                System.setProperty("encore.log.level", System.getProperty("encore.log.level", "WARN"));
+                yield new EnrichCommand(cmd, out, err).run();
             }
             case "import" -> {
                 // the per-file report is the output; Camel's start-up chatter would drown it
@@ -66,6 +71,17 @@ public final class Encore {
         if (cmd.option("--db") != null) {
             main.addOverrideProperty("encore.db.url", cmd.option("--db"));
         }
+        return main;
+    }
+
+    /** For commands that do one thing and exit: no polling, no schedules, no HTTP servers. */
+    public static Main newOneShotMain(CommandLine cmd) {
+        Main main = newMain(cmd);
+        main.addOverrideProperty("encore.local.enabled", "false");
+        main.addOverrideProperty("encore.adls.enabled", "false");
+        main.addOverrideProperty("encore.enrich.scheduled", "false");
+        main.addOverrideProperty("camel.management.enabled", "false");
+        main.addOverrideProperty("camel.server.enabled", "false");
         return main;
     }
 

@@ -12,6 +12,11 @@ import dev.encore.intake.SourceUsers;
 import dev.encore.store.Database;
 import dev.encore.store.FileClaimRepository;
 import dev.encore.store.ImportStore;
+import dev.encore.store.CatalogueStore;
+import dev.encore.spotify.AccessTokens;
+import dev.encore.spotify.ApiMode;
+import dev.encore.spotify.SpotifyEnrichment;
+import org.apache.camel.Processor;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,6 +32,7 @@ import org.apache.camel.support.service.ServiceSupport;
  * (above all the connection pool) exists exactly once.
  */
 public class EncoreConfiguration implements CamelConfiguration {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EncoreConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -56,6 +62,12 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("sourceUsers", new SourceUsers(text(p, "encore.default-user")));
         registry.bind("localFileMover", new LocalFileMover(Path.of(text(p, "encore.inbox.dir")), claims));
 
+        CatalogueStore catalogue = new CatalogueStore(database.dataSource());
+        registry.bind("catalogueStore", catalogue);
+        SpotifyEnrichment enrichment = spotifyEnrichment(p, catalogue);
+        registry.bind("spotifyEnrichment", enrichment);
+        registry.bind("spotifyTokenRenewal", (Processor) enrichment::renewToken);
+
         DataLakeServiceClient adls = AdlsClientFactory.create(Boolean.parseBoolean(text(p, "encore.adls.enabled")),
                 text(p, "encore.adls.account-name"), text(p, "encore.adls.endpoint"), text(p, "encore.adls.auth"),
                 text(p, "encore.adls.account-key"), text(p, "encore.adls.sas-token"), text(p, "encore.adls.tenant-id"),
@@ -65,6 +77,24 @@ public class EncoreConfiguration implements CamelConfiguration {
                 Duration.ofMillis(number(p, "encore.adls.settle-ms")), Clock.systemUTC()));
         registry.bind("adlsFileMover", new AdlsFileMover(adls, text(p, "encore.adls.filesystem"),
                 text(p, "encore.adls.processed-dir"), text(p, "encore.adls.rejected-dir")));
+    }
+
+    private static SpotifyEnrichment spotifyEnrichment(PropertiesComponent p, CatalogueStore store) {
+        String clientId = text(p, "encore.spotify.client-id");
+        String mode = text(p, "encore.spotify.api-mode").toUpperCase(java.util.Locale.ROOT);
+        AccessTokens tokens = null;
+        if (clientId.isEmpty()) {
+            LOG.warn("Enrichment is off: no Spotify client id. Set ENCORE_SPOTIFY_CLIENT_ID and "
+                    + "ENCORE_SPOTIFY_CLIENT_SECRET to describe tracks, albums and artists.");
+        } else {
+            tokens = new AccessTokens(text(p, "encore.spotify.accounts-base-url"), clientId,
+                    text(p, "encore.spotify.client-secret"), Clock.systemUTC());
+        }
+        try {
+            return new SpotifyEnrichment(store, tokens, ApiMode.valueOf(mode), Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("encore.spotify.api-mode must be batch, single or auto, not '" + mode + "'");
+        }
     }
 
     private static String text(PropertiesComponent p, String key) {

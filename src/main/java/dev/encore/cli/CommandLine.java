@@ -7,11 +7,12 @@ import java.util.TreeMap;
 
 /** The parsed arguments: a command, its options and its operands. */
 public record CommandLine(String command, Map<String, String> options, List<String> operands) {
-    private static final List<String> COMMANDS = List.of("serve", "import", "help");
+    private static final List<String> COMMANDS = List.of("serve", "import", "enrich", "help");
     /** Options that take a value, per command; everything else is a mistake. */
     private static final Map<String, List<String>> OPTIONS = Map.of(
             "serve", List.of("--db", "--profile"),
             "import", List.of("--db", "--profile", "--user"),
+            "enrich", List.of("--db", "--profile"),
             "help", List.of());
 
     public static CommandLine parse(String... args) {
@@ -75,6 +76,12 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
                       Load files, folders or ZIPs once, print what each gave, and exit:
                       0 when every file loaded, 1 when any was rejected, 2 on bad arguments.
                       Your files are left where they are.
+
+                  java -jar target/encore.jar enrich [--db JDBC_URL]
+                      Describe the tracks, albums and artists your streams reference through the
+                      Spotify Web API (needs ENCORE_SPOTIFY_CLIENT_ID and _SECRET), once, and print
+                      the calls made. Exit 0 when everything resolvable is described or Spotify
+                      asked for a pause, 1 when calls failed.
 
                   java -jar target/encore.jar --help
 

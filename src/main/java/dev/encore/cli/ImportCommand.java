@@ -43,12 +43,7 @@ public final class ImportCommand {
             err.println("encore: " + e.getMessage());
             return 2;
         }
-        Main main = Encore.newMain(cmd);
-        // one-shot: no polling, no HTTP servers
-        main.addOverrideProperty("encore.local.enabled", "false");
-        main.addOverrideProperty("encore.adls.enabled", "false");
-        main.addOverrideProperty("camel.management.enabled", "false");
-        main.addOverrideProperty("camel.server.enabled", "false");
+        Main main = Encore.newOneShotMain(cmd);
         main.start();
         try {
             CamelContext camel = main.getCamelContext();

@@ -1,0 +1,250 @@
+package dev.encore.spotify;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.encore.store.CatalogueStore;
+import dev.encore.store.CatalogueStore.AlbumRow;
+import dev.encore.store.CatalogueStore.ArtistRow;
+import dev.encore.store.CatalogueStore.TrackRow;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The steps of the enrichment routes (routes/enrich*.camel.yaml): which calls to make, how to
+ * make each, and what to do with every kind of answer. The HTTP call itself is camel-http.
+ */
+public final class SpotifyEnrichment {
+    private static final Logger LOG = LoggerFactory.getLogger(SpotifyEnrichment.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The {@code api_pause} row and the name in logs. */
+    public static final String API = "spotify-web-api";
+    static final String BATCH_SETTING = "spotify.batch-endpoints";
+    /** The exchange property holding the {@link SpotifyRequest} under way. */
+    public static final String REQUEST = "EncoreSpotifyRequest";
+
+    private final CatalogueStore store;
+    private final AccessTokens tokens;
+    private final ApiMode mode;
+    private final Clock clock;
+    private final Map<String, AtomicInteger> calls = new TreeMap<>();
+    private final AtomicInteger described = new AtomicInteger();
+    private final AtomicInteger unresolved = new AtomicInteger();
+
+    /** @param tokens null when no client id is configured: enrichment is then off */
+    public SpotifyEnrichment(CatalogueStore store, AccessTokens tokens, ApiMode mode, Clock clock) {
+        this.store = store;
+        this.tokens = tokens;
+        this.mode = mode;
+        this.clock = clock;
+    }
+
+    /** The calls that describe every missing object of a kind, as few as the mode allows; none while paused. */
+    public List<SpotifyRequest> plan(String kindName) throws SQLException {
+        EntityKind kind = EntityKind.valueOf(kindName);
+        if (tokens == null) {
+            return List.of();
+        }
+        Optional<Instant> paused = activePause();
+        if (paused.isPresent()) {
+            LOG.info("Spotify calls are paused until {} (a 429 asked for it); no {} are described now", paused.get(), kind.plural());
+            return List.of();
+        }
+        List<String> ids = store.missingIds(kind);
+        boolean batch = useBatch();
+        List<SpotifyRequest> requests = new ArrayList<>();
+        int size = batch ? kind.batchLimit() : 1;
+        for (int i = 0; i < ids.size(); i += size) {
+            requests.add(new SpotifyRequest(kind, List.copyOf(ids.subList(i, Math.min(i + size, ids.size()))), batch));
+        }
+        if (!ids.isEmpty()) {
+            LOG.info("{} {} to describe in {} call(s) ({})", ids.size(), kind.plural(), requests.size(), batch ? "batch" : "one per ID");
+        }
+        return requests;
+    }
+
+    /** False once a pause is in force, or for a batch call planned before Spotify forbade batch calls. */
+    public boolean mayCall(SpotifyRequest request) throws SQLException {
+        return activePause().isEmpty() && !(request.batch() && !useBatch());
+    }
+
+    /** Turns the planned request in the body into the headers camel-http sends. */
+    public void prepare(Exchange exchange) throws Exception {
+        Message in = exchange.getMessage();
+        SpotifyRequest request = in.getMandatoryBody(SpotifyRequest.class);
+        exchange.setProperty(REQUEST, request);
+        in.setHeader("Authorization", tokens.bearer());
+        in.setHeader(Exchange.HTTP_METHOD, "GET");
+        in.setHeader(Exchange.HTTP_PATH, request.path());
+        in.setHeader(Exchange.HTTP_QUERY, request.query());
+        in.setHeader("Accept", "application/json");
+        in.setBody(null);
+        count(request.endpoint());
+    }
+
+    /** Stores the answer: objects under the ID asked for, {@code null} entries as unresolvable. */
+    public void store(Exchange exchange) throws Exception {
+        SpotifyRequest request = exchange.getProperty(REQUEST, SpotifyRequest.class);
+        exchange.getMessage().removeHeader("Authorization");
+        JsonNode body = JSON.readTree(exchange.getMessage().getMandatoryBody(String.class));
+        List<JsonNode> objects = new ArrayList<>();
+        if (request.batch()) {
+            body.path(request.kind().plural()).forEach(objects::add);
+        } else {
+            objects.add(body);
+        }
+        List<TrackRow> tracks = new ArrayList<>();
+        List<AlbumRow> albums = new ArrayList<>();
+        List<ArtistRow> artists = new ArrayList<>();
+        for (int i = 0; i < request.ids().size(); i++) {
+            String id = request.ids().get(i);
+            JsonNode o = i < objects.size() ? objects.get(i) : null;
+            if (o == null || o.isNull() || o.isMissingNode()) {
+                store.markUnresolved(request.kind(), id, 200, "Spotify answered null for this ID");
+                unresolved.incrementAndGet();
+                continue;
+            }
+            switch (request.kind()) {
+                case TRACK -> tracks.add(CatalogueMapper.track(id, o));
+                case ALBUM -> albums.add(CatalogueMapper.album(id, o));
+                case ARTIST -> artists.add(CatalogueMapper.artist(id, o));
+            }
+        }
+        store.saveTracks(tracks);
+        store.saveAlbums(albums);
+        store.saveArtists(artists, "spotify");
+        described.addAndGet(tracks.size() + albums.size() + artists.size());
+    }
+
+    /** 429: a pause persisted in the database, honoured by every replica and across restarts. */
+    public void rateLimited(Exchange exchange) throws SQLException {
+        HttpOperationFailedException e = failure(exchange);
+        Duration wait = retryAfter(e.getResponseHeaders() == null ? null : e.getResponseHeaders().get("Retry-After"));
+        Instant resumeAt = clock.instant().plus(wait);
+        String reason = "HTTP 429" + (e.getResponseBody() != null && e.getResponseBody().contains("QUOTA_EXCEEDED")
+                ? " (quota exceeded)" : " (rate limit)") + ", Retry-After " + wait.toSeconds() + " s";
+        store.pause(API, resumeAt, reason);
+        LOG.warn("Spotify asked Encore to wait: no call before {} ({})", resumeAt, reason);
+    }
+
+    /** 404 on a single-ID call: the ID is recorded as unresolvable and not asked again. */
+    public void notFound(Exchange exchange) throws SQLException {
+        SpotifyRequest request = exchange.getProperty(REQUEST, SpotifyRequest.class);
+        String message = errorMessage(failure(exchange));
+        for (String id : request.ids()) {
+            store.markUnresolved(request.kind(), id, 404, message);
+            unresolved.incrementAndGet();
+        }
+    }
+
+    /** 403: in auto mode a refused batch endpoint switches Encore to one call per ID, for good. */
+    public void forbidden(Exchange exchange) throws SQLException {
+        SpotifyRequest request = exchange.getProperty(REQUEST, SpotifyRequest.class);
+        if (request.batch() && mode == ApiMode.AUTO) {
+            store.setSetting(BATCH_SETTING, "forbidden");
+            LOG.warn("Spotify answered 403 to {}: this app may not use batch endpoints (Development Mode since "
+                    + "February 2026). Switching to one call per ID for good.", request.endpoint());
+        } else {
+            LOG.error("Spotify answered 403 to {} ({}). Check the app's mode and its owner's Premium subscription; "
+                    + "the IDs are left for the next run.", request.endpoint(), errorMessage(failure(exchange)));
+        }
+    }
+
+    /** Before the single retry of a call that got 401: a new token. */
+    public void renewToken(Exchange exchange) throws Exception {
+        tokens.invalidate();
+        exchange.getMessage().setHeader("Authorization", tokens.bearer());
+        exchange.getMessage().setBody(null);
+    }
+
+    /** After the bounded retries of a 5xx or a network error: the IDs stay missing and the next run asks again. */
+    public void leftForNextRun(Exchange exchange) {
+        SpotifyRequest request = exchange.getProperty(REQUEST, SpotifyRequest.class);
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.warn("{} for {} ID(s) failed ({}); they are left for the next run", request == null ? "A call" : request.endpoint(),
+                request == null ? 0 : request.ids().size(),
+                e instanceof HttpOperationFailedException h ? "HTTP " + h.getStatusCode() : String.valueOf(e));
+    }
+
+    /** What this process did so far, for {@code encore enrich} and the logs. */
+    public Summary summary() throws SQLException {
+        Map<String, Integer> made = new TreeMap<>();
+        synchronized (calls) {
+            calls.forEach((k, v) -> made.put(k, v.get()));
+        }
+        return new Summary(made, described.get(), unresolved.get(), activePause().orElse(null),
+                tokens == null ? 0 : tokens.fetched(), tokens != null);
+    }
+
+    public record Summary(Map<String, Integer> calls, int described, int unresolved, Instant pausedUntil, int tokens,
+            boolean enabled) {
+        public int totalCalls() {
+            return calls.values().stream().mapToInt(Integer::intValue).sum();
+        }
+    }
+
+    private boolean useBatch() throws SQLException {
+        return switch (mode) {
+            case BATCH -> true;
+            case SINGLE -> false;
+            case AUTO -> !store.setting(BATCH_SETTING).map("forbidden"::equals).orElse(false);
+        };
+    }
+
+    private Optional<Instant> activePause() throws SQLException {
+        return store.pausedUntil(API).filter(clock.instant()::isBefore);
+    }
+
+    private void count(String endpoint) {
+        synchronized (calls) {
+            calls.computeIfAbsent(endpoint, k -> new AtomicInteger()).incrementAndGet();
+        }
+    }
+
+    private static HttpOperationFailedException failure(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, HttpOperationFailedException.class);
+    }
+
+    /** Retry-After in seconds, or as an HTTP date; a minute when it is missing or unreadable. */
+    static Duration retryAfter(String value) {
+        if (value == null || value.isBlank()) {
+            return Duration.ofMinutes(1);
+        }
+        try {
+            return Duration.ofSeconds(Math.max(1, Long.parseLong(value.trim())));
+        } catch (NumberFormatException e) {
+            try {
+                Duration d = Duration.between(Instant.now(), ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+                return d.isNegative() ? Duration.ofSeconds(1) : d;
+            } catch (DateTimeParseException notADate) {
+                return Duration.ofMinutes(1);
+            }
+        }
+    }
+
+    private static String errorMessage(HttpOperationFailedException e) {
+        try {
+            JsonNode body = JSON.readTree(e.getResponseBody() == null ? "{}" : e.getResponseBody());
+            String m = body.path("error").path("message").asText("");
+            return "HTTP " + e.getStatusCode() + (m.isEmpty() ? "" : ": " + m);
+        } catch (IOException notJson) {
+            return "HTTP " + e.getStatusCode();
+        }
+    }
+}
