@@ -17,6 +17,8 @@ import dev.encore.spotify.AccessTokens;
 import dev.encore.spotify.ApiMode;
 import dev.encore.spotify.SpotifyEnrichment;
 import org.apache.camel.Processor;
+import org.apache.camel.component.http.HttpClientConfigurer;
+import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -67,6 +69,9 @@ public class EncoreConfiguration implements CamelConfiguration {
         SpotifyEnrichment enrichment = spotifyEnrichment(p, catalogue);
         registry.bind("spotifyEnrichment", enrichment);
         registry.bind("spotifyTokenRenewal", (Processor) enrichment::renewToken);
+        // HttpClient would honour a 429's Retry-After by sleeping in the calling thread (a day, if
+        // Spotify says so) and retry 5xx on its own; Encore's routes decide both instead.
+        registry.bind("spotifyHttpClient", (HttpClientConfigurer) HttpClientBuilder::disableAutomaticRetries);
 
         DataLakeServiceClient adls = AdlsClientFactory.create(Boolean.parseBoolean(text(p, "encore.adls.enabled")),
                 text(p, "encore.adls.account-name"), text(p, "encore.adls.endpoint"), text(p, "encore.adls.auth"),

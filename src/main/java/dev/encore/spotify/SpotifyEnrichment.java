@@ -46,6 +46,7 @@ public final class SpotifyEnrichment {
     private final Map<String, AtomicInteger> calls = new TreeMap<>();
     private final AtomicInteger described = new AtomicInteger();
     private final AtomicInteger unresolved = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean switchedToSingle = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** @param tokens null when no client id is configured: enrichment is then off */
     public SpotifyEnrichment(CatalogueStore store, AccessTokens tokens, ApiMode mode, Clock clock) {
@@ -82,6 +83,11 @@ public final class SpotifyEnrichment {
     /** False once a pause is in force, or for a batch call planned before Spotify forbade batch calls. */
     public boolean mayCall(SpotifyRequest request) throws SQLException {
         return activePause().isEmpty() && !(request.batch() && !useBatch());
+    }
+
+    /** True once after a round in which Spotify refused a batch endpoint: the IDs are to be asked one by one now. */
+    public boolean replanNeeded() {
+        return switchedToSingle.getAndSet(false);
     }
 
     /** Turns the planned request in the body into the headers camel-http sends. */
@@ -135,7 +141,7 @@ public final class SpotifyEnrichment {
     /** 429: a pause persisted in the database, honoured by every replica and across restarts. */
     public void rateLimited(Exchange exchange) throws SQLException {
         HttpOperationFailedException e = failure(exchange);
-        Duration wait = retryAfter(e.getResponseHeaders() == null ? null : e.getResponseHeaders().get("Retry-After"));
+        Duration wait = retryAfter(header(e, "Retry-After"));
         Instant resumeAt = clock.instant().plus(wait);
         String reason = "HTTP 429" + (e.getResponseBody() != null && e.getResponseBody().contains("QUOTA_EXCEEDED")
                 ? " (quota exceeded)" : " (rate limit)") + ", Retry-After " + wait.toSeconds() + " s";
@@ -158,6 +164,7 @@ public final class SpotifyEnrichment {
         SpotifyRequest request = exchange.getProperty(REQUEST, SpotifyRequest.class);
         if (request.batch() && mode == ApiMode.AUTO) {
             store.setSetting(BATCH_SETTING, "forbidden");
+            switchedToSingle.set(true);
             LOG.warn("Spotify answered 403 to {}: this app may not use batch endpoints (Development Mode since "
                     + "February 2026). Switching to one call per ID for good.", request.endpoint());
         } else {
@@ -215,6 +222,18 @@ public final class SpotifyEnrichment {
         synchronized (calls) {
             calls.computeIfAbsent(endpoint, k -> new AtomicInteger()).incrementAndGet();
         }
+    }
+
+    /** HTTP header names are case-insensitive (HTTP/2 sends them lower-case). */
+    private static String header(HttpOperationFailedException e, String name) {
+        if (e.getResponseHeaders() != null) {
+            for (Map.Entry<String, String> h : e.getResponseHeaders().entrySet()) {
+                if (h.getKey().equalsIgnoreCase(name)) {
+                    return h.getValue();
+                }
+            }
+        }
+        return null;
     }
 
     private static HttpOperationFailedException failure(Exchange exchange) {

@@ -1,0 +1,232 @@
+package dev.encore.spotify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.encore.EncoreApp;
+import dev.encore.LogCapture;
+import dev.encore.Samples;
+import dev.encore.TestDatabases;
+import dev.encore.TestDatabases.TestDatabase;
+import dev.encore.intake.Headers;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Enrichment through the real routes and camel-http against a local stub that speaks the Spotify
+ * accounts service and Web API, driven by a real sample export. Call counts are exact.
+ */
+class SpotifyEnrichmentRouteTest {
+    private static final String SECRET = "a-client-secret-that-must-never-be-logged";
+    private FakeSpotify spotify;
+    private TestDatabase db;
+    private List<String> trackIds;
+
+    @BeforeEach
+    void start() throws Exception {
+        spotify = FakeSpotify.start().credentials("encore-test", SECRET);
+        db = TestDatabases.create("h2");
+        try (EncoreApp app = app("auto")) {
+            Path sample = Samples.file("efrrowini", "Streaming_History_Audio_2023.json");
+            app.camel().createProducerTemplate().request("direct:import-file", ex -> {
+                ex.getMessage().setBody(sample.toFile());
+                ex.getMessage().setHeader(Headers.SOURCE_PATH, sample.toString());
+                ex.getMessage().setHeader(Headers.SOURCE_KIND, "cli");
+                ex.getMessage().setHeader(Headers.USER, "erin");
+            });
+        }
+        trackIds = query("SELECT DISTINCT SUBSTRING(track_uri, 15, 22) FROM stream WHERE track_uri LIKE 'spotify:track:%' ORDER BY 1");
+        // a catalogue for them: ten tracks per album, each album by its own artist plus a shared guest
+        for (int i = 0; i < trackIds.size(); i++) {
+            String album = id("al", i / 10);
+            spotify.addAlbum(album, "Album " + i / 10, "album", "2019-05-01", "day");
+            spotify.addArtist(id("ar", i / 10), "Artist " + i / 10, List.of("indie pop"));
+            spotify.addTrack(trackIds.get(i), "Track " + i, album, List.of(id("ar", i / 10), id("ar", 9999)), "USABC" + i);
+        }
+        spotify.addArtist(id("ar", 9999), "Guest", List.of());
+    }
+
+    @AfterEach
+    void stop() {
+        spotify.close();
+        db.close();
+    }
+
+    @Test
+    void batchModeSpendsTheFewestCallsAndASecondRunNone() throws Exception {
+        int albums = (trackIds.size() + 9) / 10;
+        try (LogCapture logs = LogCapture.open(); EncoreApp app = app("batch")) {
+            enrich(app);
+            assertThat(spotify.calls("GET /v1/tracks?")).isEqualTo(ceil(trackIds.size(), 50));
+            assertThat(spotify.calls("GET /v1/albums?")).isEqualTo(ceil(albums, 20));
+            assertThat(spotify.calls("GET /v1/artists?")).isEqualTo(ceil(albums + 1, 50));
+            assertThat(spotify.calls("GET /v1/tracks/")).isZero();
+            assertThat(spotify.tokenRequests()).isEqualTo(1);
+            assertThat(count(app, "SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
+            assertThat(count(app, "SELECT COUNT(*) FROM album")).isEqualTo(albums);
+            assertThat(count(app, "SELECT COUNT(*) FROM artist")).isEqualTo(albums + 1);
+            assertThat(count(app, "SELECT COUNT(*) FROM track_artist WHERE position = 1")).isEqualTo(trackIds.size());
+            assertThat(count(app, "SELECT COUNT(*) FROM artist_genre g JOIN genre n ON n.genre_id = g.genre_id "
+                    + "WHERE n.name = 'indie pop' AND g.source = 'spotify'")).isEqualTo(albums);
+
+            spotify.resetCounters();
+            enrich(app);
+            assertThat(spotify.calls("/v1/")).isZero();
+            assertThat(logs.text()).doesNotContain(SECRET).doesNotContain("Bearer ");
+        }
+    }
+
+    @Test
+    void singleModeAsksOneIdPerCall() throws Exception {
+        try (EncoreApp app = app("single")) {
+            enrich(app);
+            assertThat(spotify.calls("GET /v1/tracks/")).isEqualTo(trackIds.size());
+            assertThat(spotify.calls("GET /v1/tracks?")).isZero();
+            assertThat(count(app, "SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
+        }
+    }
+
+    @Test
+    void autoModeSwitchesToSingleCallsForGoodOnA403() throws Exception {
+        spotify.batchEndpointsForbidden(true);
+        try (EncoreApp app = app("auto")) {
+            enrich(app);
+            assertThat(spotify.calls("GET /v1/tracks?")).isEqualTo(1);
+            assertThat(spotify.calls("GET /v1/tracks/")).isEqualTo(trackIds.size());
+            assertThat(spotify.calls("GET /v1/albums?")).isZero();
+            assertThat(count(app, "SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
+        }
+        query("DELETE FROM track WHERE track_id = '" + trackIds.get(0) + "'");
+        spotify.resetCounters();
+        try (EncoreApp restarted = app("auto")) { // the switch is remembered
+            enrich(restarted);
+            assertThat(spotify.calls("GET /v1/tracks?")).isZero();
+            assertThat(spotify.calls("GET /v1/tracks/")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void a429PausesEveryCallUntilRetryAfterEvenAcrossARestart() throws Exception {
+        spotify.rateLimitNext("GET /v1/tracks", 1, 86_400);
+        try (EncoreApp app = app("batch")) {
+            enrich(app);
+            assertThat(spotify.calls("/v1/")).isEqualTo(1);
+            assertThat(count(app, "SELECT COUNT(*) FROM api_pause WHERE resume_at > CURRENT_TIMESTAMP + INTERVAL '23' HOUR"))
+                    .isEqualTo(1);
+        }
+        try (EncoreApp restarted = app("batch")) {
+            enrich(restarted);
+            assertThat(spotify.calls("/v1/")).isEqualTo(1);
+        }
+        query("UPDATE api_pause SET resume_at = CURRENT_TIMESTAMP - INTERVAL '1' MINUTE"); // the clock has moved past it
+        try (EncoreApp later = app("batch")) {
+            enrich(later);
+            assertThat(count(later, "SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
+        }
+    }
+
+    @Test
+    void a401MidRunCostsOneNewTokenAndOneRetry() throws Exception {
+        try (EncoreApp app = app("batch")) {
+            spotify.expireAllTokens();
+            enrich(app); // the token fetched at the first call is valid; expire it after the first call instead
+            spotify.resetCounters();
+            query("DELETE FROM track");
+            query("DELETE FROM track_artist");
+            spotify.expireAllTokens();
+            enrich(app);
+            assertThat(spotify.tokenRequests()).isEqualTo(1);
+            assertThat(count(app, "SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
+        }
+    }
+
+    @Test
+    void a5xxStormIsRetriedABoundedNumberOfTimesAndNothingIsDropped() throws Exception {
+        int batches = ceil(trackIds.size(), 50);
+        spotify.failNext("GET /v1/tracks", batches * 4, 503, Map.of(), null); // a storm that outlasts one run
+        try (EncoreApp app = app("batch")) {
+            enrich(app);
+            assertThat(spotify.calls("GET /v1/tracks?")).isEqualTo(batches * 4); // each: 1 call + 3 retries
+            assertThat(count(app, "SELECT COUNT(*) FROM track")).isZero();
+            assertThat(count(app, "SELECT COUNT(*) FROM unresolved_id")).isZero();
+        }
+        try (EncoreApp app = app("batch")) {
+            spotify.resetCounters();
+            enrich(app);
+            assertThat(count(app, "SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
+        }
+    }
+
+    @Test
+    void unknownIdsAreRecordedOnceAndNotAskedAgain() throws Exception {
+        FakeSpotify empty = FakeSpotify.start().credentials("encore-test", SECRET);
+        try (empty; EncoreApp app = app("single", empty)) {
+            enrich(app);
+            assertThat(empty.calls("GET /v1/tracks/")).isEqualTo(trackIds.size());
+            assertThat(count(app, "SELECT COUNT(*) FROM unresolved_id WHERE kind = 'track' AND status_code = 404"))
+                    .isEqualTo(trackIds.size());
+            empty.resetCounters();
+            enrich(app);
+            assertThat(empty.calls("/v1/")).isZero();
+        }
+    }
+
+    private EncoreApp app(String mode) throws Exception {
+        return app(mode, spotify);
+    }
+
+    private EncoreApp app(String mode, FakeSpotify api) throws Exception {
+        Map<String, String> p = new HashMap<>();
+        p.put("encore.local.enabled", "false");
+        p.put("encore.enrich.scheduled", "false");
+        p.put("encore.spotify.client-id", "encore-test");
+        p.put("encore.spotify.client-secret", SECRET);
+        p.put("encore.spotify.api-base-url", api.baseUrl());
+        p.put("encore.spotify.accounts-base-url", api.baseUrl());
+        p.put("encore.spotify.api-mode", mode);
+        p.put("encore.spotify.retry-delay-ms", "10");
+        return EncoreApp.start(db.url(), db.user(), p);
+    }
+
+    private static void enrich(EncoreApp app) {
+        var result = app.camel().createProducerTemplate().request("direct:enrich", ex -> { });
+        assertThat(result.getException()).isNull();
+    }
+
+    private static int ceil(int n, int d) {
+        return (n + d - 1) / d;
+    }
+
+    private static String id(String prefix, int n) {
+        String s = prefix + n;
+        return s + "x".repeat(22 - s.length());
+    }
+
+    private long count(EncoreApp app, String sql) throws Exception {
+        return app.count(sql);
+    }
+
+    private List<String> query(String sql) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(db.url(), db.user(), ""); Statement st = c.createStatement()) {
+            if (!st.execute(sql)) {
+                return out;
+            }
+            try (ResultSet rs = st.getResultSet()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+}
