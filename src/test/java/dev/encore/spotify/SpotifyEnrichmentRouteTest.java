@@ -86,6 +86,30 @@ class SpotifyEnrichmentRouteTest {
     }
 
     @Test
+    void anImportIsFollowedByAnEnrichmentRunOfItsOwn() throws Exception {
+        Map<String, String> scheduled = Map.of("encore.enrich.scheduled", "true", "encore.enrich.first-delay-ms", "3600000");
+        try (EncoreApp app = app("batch", spotify, scheduled)) {
+            Path sample = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
+            app.camel().createProducerTemplate().request("direct:import-file", ex -> {
+                ex.getMessage().setBody(sample.toFile());
+                ex.getMessage().setHeader(Headers.SOURCE_PATH, sample.toString());
+                ex.getMessage().setHeader(Headers.USER, "erin");
+            });
+            EncoreApp.await("the tracks described", java.time.Duration.ofSeconds(30),
+                    () -> uncheckedCount(app, "SELECT COUNT(*) FROM track") == trackIds.size());
+            assertThat(spotify.calls("GET /v1/tracks?")).isEqualTo(ceil(trackIds.size(), 50));
+        }
+    }
+
+    private long uncheckedCount(EncoreApp app, String sql) {
+        try {
+            return app.count(sql);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void singleModeAsksOneIdPerCall() throws Exception {
         try (EncoreApp app = app("single")) {
             enrich(app);
@@ -185,6 +209,10 @@ class SpotifyEnrichmentRouteTest {
     }
 
     private EncoreApp app(String mode, FakeSpotify api) throws Exception {
+        return app(mode, api, Map.of());
+    }
+
+    private EncoreApp app(String mode, FakeSpotify api, Map<String, String> extra) throws Exception {
         Map<String, String> p = new HashMap<>();
         p.put("encore.local.enabled", "false");
         p.put("encore.enrich.scheduled", "false");
@@ -194,6 +222,7 @@ class SpotifyEnrichmentRouteTest {
         p.put("encore.spotify.accounts-base-url", api.baseUrl());
         p.put("encore.spotify.api-mode", mode);
         p.put("encore.spotify.retry-delay-ms", "10");
+        p.putAll(extra);
         return EncoreApp.start(db.url(), db.user(), p);
     }
 
