@@ -35,6 +35,10 @@ public final class EnrichCommand {
             s.calls().forEach((endpoint, n) -> out.printf("%-28s %6d call(s)%n", endpoint, n));
             out.printf("%d call(s), %d object(s) described, %d unresolvable, %d token request(s)%n",
                     s.totalCalls(), s.described(), s.unresolved(), s.tokens());
+            if (s.namesMatched() + s.namesUnmatched() > 0) {
+                out.printf("name-only tracks: %d found by search, %d without an exact match%n",
+                        s.namesMatched(), s.namesUnmatched());
+            }
             if (s.pausedUntil() != null) {
                 out.println("Spotify asked for a pause: no call before " + s.pausedUntil() + "; run again after that.");
             }

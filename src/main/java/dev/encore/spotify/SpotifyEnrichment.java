@@ -36,6 +36,8 @@ public final class SpotifyEnrichment {
     /** The {@code api_pause} row and the name in logs. */
     public static final String API = "spotify-web-api";
     static final String BATCH_SETTING = "spotify.batch-endpoints";
+    /** The phase that looks up name-only streams before the tracks are described. */
+    public static final String SEARCH = "SEARCH";
     /** The exchange property holding the {@link SpotifyRequest} under way. */
     public static final String REQUEST = "EncoreSpotifyRequest";
 
@@ -46,6 +48,8 @@ public final class SpotifyEnrichment {
     private final Map<String, AtomicInteger> calls = new TreeMap<>();
     private final AtomicInteger described = new AtomicInteger();
     private final AtomicInteger unresolved = new AtomicInteger();
+    private final AtomicInteger matched = new AtomicInteger();
+    private final AtomicInteger unmatched = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean switchedToSingle = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** @param tokens null when no client id is configured: enrichment is then off */
@@ -58,15 +62,22 @@ public final class SpotifyEnrichment {
 
     /** The calls that describe every missing object of a kind, as few as the mode allows; none while paused. */
     public List<SpotifyRequest> plan(String kindName) throws SQLException {
-        EntityKind kind = EntityKind.valueOf(kindName);
         if (tokens == null) {
             return List.of();
         }
         Optional<Instant> paused = activePause();
         if (paused.isPresent()) {
-            LOG.info("Spotify calls are paused until {} (a 429 asked for it); no {} are described now", paused.get(), kind.plural());
+            LOG.info("Spotify calls are paused until {} (a 429 asked for it); nothing is described now", paused.get());
             return List.of();
         }
+        if (kindName.equals(SEARCH)) {
+            List<SpotifyRequest> searches = store.unsearchedNames().stream().map(SpotifyRequest::search).toList();
+            if (!searches.isEmpty()) {
+                LOG.info("{} name-only track(s) to look up with the Search API", searches.size());
+            }
+            return searches;
+        }
+        EntityKind kind = EntityKind.valueOf(kindName);
         List<String> ids = store.missingIds(kind);
         boolean batch = useBatch();
         List<SpotifyRequest> requests = new ArrayList<>();
@@ -109,6 +120,12 @@ public final class SpotifyEnrichment {
         SpotifyRequest request = exchange.getProperty(REQUEST, SpotifyRequest.class);
         exchange.getMessage().removeHeader("Authorization");
         JsonNode body = JSON.readTree(exchange.getMessage().getMandatoryBody(String.class));
+        if (request.isSearch()) {
+            String trackId = NameMatcher.exactMatch(request.names(), body.path("tracks").path("items"));
+            store.saveNameMatch(request.names(), trackId);
+            (trackId == null ? unmatched : matched).incrementAndGet();
+            return;
+        }
         List<JsonNode> objects = new ArrayList<>();
         if (request.batch()) {
             body.path(request.kind().plural()).forEach(objects::add);
@@ -195,12 +212,12 @@ public final class SpotifyEnrichment {
         synchronized (calls) {
             calls.forEach((k, v) -> made.put(k, v.get()));
         }
-        return new Summary(made, described.get(), unresolved.get(), activePause().orElse(null),
-                tokens == null ? 0 : tokens.fetched(), tokens != null);
+        return new Summary(made, described.get(), unresolved.get(), matched.get(), unmatched.get(),
+                activePause().orElse(null), tokens == null ? 0 : tokens.fetched(), tokens != null);
     }
 
-    public record Summary(Map<String, Integer> calls, int described, int unresolved, Instant pausedUntil, int tokens,
-            boolean enabled) {
+    public record Summary(Map<String, Integer> calls, int described, int unresolved, int namesMatched,
+            int namesUnmatched, Instant pausedUntil, int tokens, boolean enabled) {
         public int totalCalls() {
             return calls.values().stream().mapToInt(Integer::intValue).sum();
         }

@@ -42,7 +42,8 @@ public final class CatalogueStore {
     public List<String> missingIds(EntityKind kind) throws SQLException {
         String referenced = switch (kind) {
             case TRACK -> "SELECT DISTINCT SUBSTRING(track_uri, 15, 22) AS id FROM stream "
-                    + "WHERE track_uri LIKE 'spotify:track:%' AND LENGTH(track_uri) = 36";
+                    + "WHERE track_uri LIKE 'spotify:track:%' AND LENGTH(track_uri) = 36 "
+                    + "UNION SELECT track_id AS id FROM name_match WHERE track_id IS NOT NULL";
             case ALBUM -> "SELECT DISTINCT album_id AS id FROM track WHERE album_id IS NOT NULL";
             case ARTIST -> "SELECT DISTINCT artist_id AS id FROM track_artist";
         };
@@ -109,6 +110,37 @@ public final class CatalogueStore {
                             a.artistId(), genreId, genreSource);
                 }
             }
+        });
+    }
+
+    /** An artist and track name that streams carry without a URI. */
+    public record NameOnly(long contentHash, String artistName, String trackName) {
+    }
+
+    /** Distinct name-only music streams not searched for yet. */
+    public List<NameOnly> unsearchedNames() throws SQLException {
+        String sql = "SELECT s.content_hash, MIN(s.artist_name), MIN(s.track_name) FROM stream s "
+                + "WHERE s.track_uri IS NULL AND s.track_name IS NOT NULL AND s.artist_name IS NOT NULL "
+                + "AND s.kind IN ('music', 'unknown') "
+                + "AND NOT EXISTS (SELECT 1 FROM name_match m WHERE m.content_hash = s.content_hash) "
+                + "GROUP BY s.content_hash ORDER BY s.content_hash";
+        List<NameOnly> names = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                names.add(new NameOnly(rs.getLong(1), rs.getString(2), rs.getString(3)));
+            }
+        }
+        return names;
+    }
+
+    /** Caches what a search found for a name pair: the track's ID, or null for no exact match. */
+    public void saveNameMatch(NameOnly names, String trackId) throws SQLException {
+        inTransaction(c -> {
+            execute(c, "DELETE FROM name_match WHERE content_hash = ?", names.contentHash());
+            execute(c, "INSERT INTO name_match (content_hash, artist_name, track_name, track_id, searched_at) "
+                            + "VALUES (?, ?, ?, ?, ?)",
+                    names.contentHash(), names.artistName(), names.trackName(), trackId, Database.utc(Instant.now()));
         });
     }
 

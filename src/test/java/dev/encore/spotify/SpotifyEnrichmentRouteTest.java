@@ -110,6 +110,39 @@ class SpotifyEnrichmentRouteTest {
     }
 
     @Test
+    void nameOnlyStreamsAreLookedUpOnceBySearchAndOnlyAnExactMatchCounts() throws Exception {
+        String known = id("tk", 1), cafe = id("tk", 2), live = id("tk", 3);
+        spotify.addArtist(id("ka", 1), "Known Artist", List.of()).addArtist(id("ob", 1), "Other Band", List.of());
+        spotify.addTrack(known, "Known Song", id("al", 0), List.of(id("ka", 1)), "GBAAA0000001");
+        spotify.addTrack(cafe, "Café del Mar", id("al", 0), List.of(id("ob", 1)), "GBAAA0000002");
+        spotify.addTrack(live, "Other Song - Live", id("al", 0), List.of(id("ob", 1)), "GBAAA0000003");
+        Path basic = java.nio.file.Files.writeString(java.nio.file.Files.createTempDirectory("basic").resolve("StreamingHistory_music_0.json"), """
+                [{"endTime":"2024-01-01 10:00","artistName":"Known Artist","trackName":"Known Song","msPlayed":200000},
+                 {"endTime":"2024-01-01 10:05","artistName":"KNOWN ARTIST","trackName":"known song","msPlayed":150000},
+                 {"endTime":"2024-01-01 10:10","artistName":"Other Band","trackName":"Café del Mar","msPlayed":200000},
+                 {"endTime":"2024-01-01 10:15","artistName":"Other Band","trackName":"Other Song","msPlayed":200000},
+                 {"endTime":"2024-01-01 10:20","artistName":"Nobody","trackName":"Nothing","msPlayed":200000}]""");
+        try (EncoreApp app = app("batch")) {
+            app.camel().createProducerTemplate().request("direct:import-file", ex -> {
+                ex.getMessage().setBody(basic.toFile());
+                ex.getMessage().setHeader(Headers.SOURCE_PATH, basic.toString());
+                ex.getMessage().setHeader(Headers.USER, "basic");
+            });
+            enrich(app);
+
+            assertThat(spotify.calls("GET /v1/search")).as("one search per distinct artist and track").isEqualTo(4);
+            assertThat(query("SELECT track_id FROM name_match WHERE track_id IS NOT NULL ORDER BY track_id"))
+                    .containsExactly(known, cafe);
+            assertThat(count(app, "SELECT COUNT(*) FROM name_match WHERE track_id IS NULL")).as("near miss and unknown").isEqualTo(2);
+            assertThat(count(app, "SELECT COUNT(*) FROM track WHERE track_id IN ('" + known + "', '" + cafe + "')")).isEqualTo(2);
+
+            spotify.resetCounters();
+            enrich(app);
+            assertThat(spotify.calls("/v1/")).isZero();
+        }
+    }
+
+    @Test
     void singleModeAsksOneIdPerCall() throws Exception {
         try (EncoreApp app = app("single")) {
             enrich(app);
