@@ -206,6 +206,16 @@ public final class SpotifyEnrichment {
                 e instanceof HttpOperationFailedException h ? "HTTP " + h.getStatusCode() : String.valueOf(e));
     }
 
+    /** Logs, at the end of a run, what this process has done so far (nothing when enrichment is off). */
+    public void logSummary() throws SQLException {
+        if (tokens != null) {
+            Summary s = summary();
+            LOG.info("Enrichment: {} call(s) so far {}, {} described, {} unresolvable, names found by search {}/{}{}",
+                    s.totalCalls(), s.calls(), s.described(), s.unresolved(), s.namesMatched(),
+                    s.namesMatched() + s.namesUnmatched(), s.pausedUntil() == null ? "" : ", paused until " + s.pausedUntil());
+        }
+    }
+
     /** What this process did so far, for {@code encore enrich} and the logs. */
     public Summary summary() throws SQLException {
         Map<String, Integer> made = new TreeMap<>();
