@@ -13,6 +13,8 @@ import dev.encore.store.Database;
 import dev.encore.store.FileClaimRepository;
 import dev.encore.store.ImportStore;
 import dev.encore.store.CatalogueStore;
+import dev.encore.musicbrainz.MusicBrainzClient;
+import dev.encore.musicbrainz.MusicBrainzGenres;
 import dev.encore.spotify.AccessTokens;
 import dev.encore.spotify.ApiMode;
 import dev.encore.spotify.SpotifyEnrichment;
@@ -69,6 +71,10 @@ public class EncoreConfiguration implements CamelConfiguration {
         SpotifyEnrichment enrichment = spotifyEnrichment(p, catalogue);
         registry.bind("spotifyEnrichment", enrichment);
         registry.bind("spotifyTokenRenewal", (Processor) enrichment::renewToken);
+        registry.bind("musicBrainzGenres", new MusicBrainzGenres(catalogue,
+                new MusicBrainzClient(text(p, "encore.musicbrainz.base-url"), text(p, "encore.musicbrainz.user-agent"),
+                        Duration.ofMillis(number(p, "encore.musicbrainz.min-interval-ms"))),
+                Boolean.parseBoolean(text(p, "encore.musicbrainz.enabled"))));
         // HttpClient would honour a 429's Retry-After by sleeping in the calling thread (a day, if
         // Spotify says so) and retry 5xx on its own; Encore's routes decide both instead.
         registry.bind("spotifyHttpClient", (HttpClientConfigurer) HttpClientBuilder::disableAutomaticRetries);

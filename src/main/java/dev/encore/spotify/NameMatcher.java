@@ -10,7 +10,7 @@ import java.util.Locale;
  * names once normalised (Unicode NFKC, case, spacing). A near miss ("Song - Remastered") is no
  * match: a wrong track would put the wrong artist in someone's Wrapped.
  */
-final class NameMatcher {
+public final class NameMatcher {
     private NameMatcher() {
     }
 
@@ -31,7 +31,7 @@ final class NameMatcher {
         return null;
     }
 
-    static String normalise(String s) {
+    public static String normalise(String s) {
         return Normalizer.normalize(s, Normalizer.Form.NFKC).toLowerCase(Locale.ROOT).trim().replaceAll("\\s+", " ");
     }
 }

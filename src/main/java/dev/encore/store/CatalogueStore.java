@@ -144,6 +144,43 @@ public final class CatalogueStore {
         });
     }
 
+    /** A described artist without Spotify genres, with one of its tracks' ISRC to find it on MusicBrainz. */
+    public record ArtistToLookUp(String artistId, String name, String isrc) {
+    }
+
+    public List<ArtistToLookUp> artistsWithoutGenres() throws SQLException {
+        String sql = "SELECT a.artist_id, MIN(a.name), MIN(t.isrc) FROM artist a "
+                + "JOIN track_artist ta ON ta.artist_id = a.artist_id JOIN track t ON t.track_id = ta.track_id "
+                + "WHERE t.isrc IS NOT NULL AND a.name IS NOT NULL "
+                + "AND NOT EXISTS (SELECT 1 FROM artist_genre g WHERE g.artist_id = a.artist_id AND g.source = 'spotify') "
+                + "AND NOT EXISTS (SELECT 1 FROM musicbrainz_lookup m WHERE m.artist_id = a.artist_id) "
+                + "GROUP BY a.artist_id ORDER BY a.artist_id";
+        List<ArtistToLookUp> artists = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                artists.add(new ArtistToLookUp(rs.getString(1), rs.getString(2), rs.getString(3)));
+            }
+        }
+        return artists;
+    }
+
+    /** Stores what MusicBrainz said about an artist: its MBID (or null) and genres, with source musicbrainz. */
+    public void saveMusicBrainzGenres(String artistId, String mbid, List<String> genres) throws SQLException {
+        inTransaction(c -> {
+            execute(c, "DELETE FROM musicbrainz_lookup WHERE artist_id = ?", artistId);
+            execute(c, "INSERT INTO musicbrainz_lookup (artist_id, mbid, looked_up_at) VALUES (?, ?, ?)",
+                    artistId, mbid, Database.utc(Instant.now()));
+            for (String genre : genres) {
+                long genreId = genreId(c, genre);
+                execute(c, "DELETE FROM artist_genre WHERE artist_id = ? AND genre_id = ? AND source = 'musicbrainz'",
+                        artistId, genreId);
+                execute(c, "INSERT INTO artist_genre (artist_id, genre_id, source) VALUES (?, ?, 'musicbrainz')",
+                        artistId, genreId);
+            }
+        });
+    }
+
     /** Remembers that Spotify has nothing for this ID, so it is not asked again. */
     public void markUnresolved(EntityKind kind, String id, int statusCode, String reason) throws SQLException {
         inTransaction(c -> {

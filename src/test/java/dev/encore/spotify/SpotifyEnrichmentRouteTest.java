@@ -8,6 +8,7 @@ import dev.encore.Samples;
 import dev.encore.TestDatabases;
 import dev.encore.TestDatabases.TestDatabase;
 import dev.encore.intake.Headers;
+import dev.encore.musicbrainz.FakeMusicBrainz;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -143,6 +144,32 @@ class SpotifyEnrichmentRouteTest {
     }
 
     @Test
+    void artistsWithoutSpotifyGenresGetMusicBrainzGenresPolitelyAndOnce() throws Exception {
+        // the shared guest artist comes without genres from Spotify; its first track's ISRC is USABC0
+        try (FakeMusicBrainz mb = FakeMusicBrainz.start()
+                .recording("USABC0", "Track 0", List.of(Map.entry("mb-artist-0", "Artist 0"), Map.entry("mb-guest", "Guest")))
+                .artist("mb-guest", "Guest", Map.of(), Map.of("jazz", 5, "soul", 2, "seen live", 0));
+             EncoreApp app = app("batch", spotify, Map.of("encore.musicbrainz.enabled", "true",
+                     "encore.musicbrainz.base-url", mb.baseUrl()))) {
+            enrich(app);
+
+            assertThat(query("SELECT n.name FROM artist_genre g JOIN genre n ON n.genre_id = g.genre_id "
+                    + "WHERE g.artist_id = '" + id("ar", 9999) + "' AND g.source = 'musicbrainz' ORDER BY n.name"))
+                    .containsExactly("jazz", "soul");
+            assertThat(count(app, "SELECT COUNT(*) FROM artist_genre WHERE source = 'musicbrainz'")).isEqualTo(2);
+            List<FakeMusicBrainz.Request> calls = mb.requests();
+            assertThat(calls).extracting(FakeMusicBrainz.Request::pathAndQuery).containsExactly(
+                    "/ws/2/isrc/USABC0?inc=artist-credits&fmt=json", "/ws/2/artist/mb-guest?inc=genres+tags&fmt=json");
+            assertThat(calls).allSatisfy(r -> assertThat(r.userAgent()).startsWith("Encore/"));
+            assertThat(calls.get(1).nanos() - calls.get(0).nanos()).as("at most one request per second")
+                    .isGreaterThanOrEqualTo(950_000_000L);
+
+            enrich(app);
+            assertThat(mb.requests()).as("looked up once").hasSize(2);
+        }
+    }
+
+    @Test
     void singleModeAsksOneIdPerCall() throws Exception {
         try (EncoreApp app = app("single")) {
             enrich(app);
@@ -255,6 +282,7 @@ class SpotifyEnrichmentRouteTest {
         p.put("encore.spotify.accounts-base-url", api.baseUrl());
         p.put("encore.spotify.api-mode", mode);
         p.put("encore.spotify.retry-delay-ms", "10");
+        p.put("encore.musicbrainz.enabled", "false"); // never the real service from a test
         p.putAll(extra);
         return EncoreApp.start(db.url(), db.user(), p);
     }
