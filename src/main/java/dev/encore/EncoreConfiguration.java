@@ -18,6 +18,9 @@ import dev.encore.musicbrainz.MusicBrainzGenres;
 import dev.encore.spotify.AccessTokens;
 import dev.encore.spotify.ApiMode;
 import dev.encore.spotify.SpotifyEnrichment;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.Processor;
 import org.apache.camel.component.http.HttpClientConfigurer;
 import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
@@ -68,7 +71,10 @@ public class EncoreConfiguration implements CamelConfiguration {
 
         CatalogueStore catalogue = new CatalogueStore(database.dataSource());
         registry.bind("catalogueStore", catalogue);
-        SpotifyEnrichment enrichment = spotifyEnrichment(p, catalogue);
+        // Camel's Prometheus endpoint (/observe/metrics) takes the registry bound under this name
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.bind("metricsRegistry", metrics);
+        SpotifyEnrichment enrichment = spotifyEnrichment(p, catalogue, metrics);
         registry.bind("spotifyEnrichment", enrichment);
         registry.bind("spotifyTokenRenewal", (Processor) enrichment::renewToken);
         registry.bind("musicBrainzGenres", new MusicBrainzGenres(catalogue,
@@ -90,7 +96,7 @@ public class EncoreConfiguration implements CamelConfiguration {
                 text(p, "encore.adls.processed-dir"), text(p, "encore.adls.rejected-dir")));
     }
 
-    private static SpotifyEnrichment spotifyEnrichment(PropertiesComponent p, CatalogueStore store) {
+    private static SpotifyEnrichment spotifyEnrichment(PropertiesComponent p, CatalogueStore store, MeterRegistry metrics) {
         String clientId = text(p, "encore.spotify.client-id");
         String mode = text(p, "encore.spotify.api-mode").toUpperCase(java.util.Locale.ROOT);
         AccessTokens tokens = null;
@@ -102,7 +108,7 @@ public class EncoreConfiguration implements CamelConfiguration {
                     text(p, "encore.spotify.client-secret"), Clock.systemUTC());
         }
         try {
-            return new SpotifyEnrichment(store, tokens, ApiMode.valueOf(mode), Clock.systemUTC());
+            return new SpotifyEnrichment(store, tokens, ApiMode.valueOf(mode), Clock.systemUTC(), metrics);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("encore.spotify.api-mode must be batch, single or auto, not '" + mode + "'");
         }

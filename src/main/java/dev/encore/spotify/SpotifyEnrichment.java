@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -48,16 +50,41 @@ public final class SpotifyEnrichment {
     private final Map<String, AtomicInteger> calls = new TreeMap<>();
     private final AtomicInteger described = new AtomicInteger();
     private final AtomicInteger unresolved = new AtomicInteger();
+    private final MeterRegistry metrics;
     private final AtomicInteger matched = new AtomicInteger();
     private final AtomicInteger unmatched = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean switchedToSingle = new java.util.concurrent.atomic.AtomicBoolean();
 
-    /** @param tokens null when no client id is configured: enrichment is then off */
-    public SpotifyEnrichment(CatalogueStore store, AccessTokens tokens, ApiMode mode, Clock clock) {
+    /**
+     * @param tokens  null when no client id is configured: enrichment is then off
+     * @param metrics where the pause, the batch switch and the calls show up (/observe/metrics)
+     */
+    public SpotifyEnrichment(CatalogueStore store, AccessTokens tokens, ApiMode mode, Clock clock, MeterRegistry metrics) {
         this.store = store;
         this.tokens = tokens;
         this.mode = mode;
         this.clock = clock;
+        this.metrics = metrics;
+        Gauge.builder("encore.spotify.pause.remaining", this, e -> e.quietly(() -> e.activePause()
+                        .map(t -> (double) Duration.between(clock.instant(), t).toSeconds()).orElse(0.0)))
+                .description("Seconds until Spotify calls may resume after a 429 (0: not paused)")
+                .baseUnit("seconds").register(metrics);
+        Gauge.builder("encore.spotify.batch.forbidden", this, e -> e.quietly(() -> e.useBatch() ? 0.0 : 1.0))
+                .description("1 when Encore asks one ID per call (single mode, or auto after a 403)").register(metrics);
+    }
+
+    @FunctionalInterface
+    private interface Reading {
+        double read() throws SQLException;
+    }
+
+    /** A gauge must not throw at scrape time; an unreadable database shows as NaN. */
+    private double quietly(Reading reading) {
+        try {
+            return reading.read();
+        } catch (SQLException e) {
+            return Double.NaN;
+        }
     }
 
     /** The calls that describe every missing object of a kind, as few as the mode allows; none while paused. */
@@ -249,6 +276,7 @@ public final class SpotifyEnrichment {
         synchronized (calls) {
             calls.computeIfAbsent(endpoint, k -> new AtomicInteger()).incrementAndGet();
         }
+        metrics.counter("encore.spotify.calls", "endpoint", endpoint).increment();
     }
 
     /** HTTP header names are case-insensitive (HTTP/2 sends them lower-case). */

@@ -188,6 +188,11 @@ class SpotifyEnrichmentRouteTest {
             assertThat(spotify.calls("GET /v1/tracks/")).isEqualTo(trackIds.size());
             assertThat(spotify.calls("GET /v1/albums?")).isZero();
             assertThat(count(app, "SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
+            var metrics = app.camel().getRegistry().lookupByNameAndType("metricsRegistry",
+                    io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class);
+            assertThat(metrics.get("encore.spotify.batch.forbidden").gauge().value()).isEqualTo(1.0);
+            assertThat(metrics.get("encore.spotify.calls").tag("endpoint", "GET /v1/tracks/{id}").counter().count())
+                    .isEqualTo(trackIds.size());
         }
         query("DELETE FROM track WHERE track_id = '" + trackIds.get(0) + "'");
         spotify.resetCounters();
@@ -206,6 +211,11 @@ class SpotifyEnrichmentRouteTest {
             assertThat(spotify.calls("/v1/")).isEqualTo(1);
             assertThat(count(app, "SELECT COUNT(*) FROM api_pause WHERE resume_at > CURRENT_TIMESTAMP + INTERVAL '23' HOUR"))
                     .isEqualTo(1);
+            // and visible where operators look: the Prometheus registry behind /observe/metrics
+            var metrics = app.camel().getRegistry().lookupByNameAndType("metricsRegistry",
+                    io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class);
+            assertThat(metrics.get("encore.spotify.pause.remaining").gauge().value()).isBetween(86_000.0, 86_400.0);
+            assertThat(metrics.scrape()).contains("encore_spotify_pause_remaining_seconds");
         }
         try (EncoreApp restarted = app("batch")) {
             enrich(restarted);
