@@ -170,6 +170,19 @@ class SpotifyEnrichmentRouteTest {
     }
 
     @Test
+    void aRelinkedTrackIsStoredUnderTheIdThatWasAskedFor() throws Exception {
+        String asked = trackIds.get(0);
+        String answered = id("relinked", 1);
+        spotify.addTrack(answered, "Track 0 (other release)", id("al", 0), List.of(id("ar", 0)), "USABC0");
+        spotify.relink(asked, answered);
+        try (EncoreApp app = app("single")) {
+            enrich(app);
+            assertThat(query("SELECT spotify_id FROM track WHERE track_id = '" + asked + "'")).containsExactly(answered);
+            assertThat(count(app, "SELECT COUNT(*) FROM track WHERE track_id = '" + answered + "'")).isZero();
+        }
+    }
+
+    @Test
     void singleModeAsksOneIdPerCall() throws Exception {
         try (EncoreApp app = app("single")) {
             enrich(app);
@@ -231,12 +244,11 @@ class SpotifyEnrichmentRouteTest {
     @Test
     void a401MidRunCostsOneNewTokenAndOneRetry() throws Exception {
         try (EncoreApp app = app("batch")) {
-            spotify.expireAllTokens();
-            enrich(app); // the token fetched at the first call is valid; expire it after the first call instead
+            enrich(app); // describes everything with a first token, which Encore keeps
             spotify.resetCounters();
             query("DELETE FROM track");
             query("DELETE FROM track_artist");
-            spotify.expireAllTokens();
+            spotify.expireAllTokens(); // Spotify revokes it while Encore still holds it
             enrich(app);
             assertThat(spotify.tokenRequests()).isEqualTo(1);
             assertThat(count(app, "SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
