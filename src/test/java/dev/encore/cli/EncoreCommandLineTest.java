@@ -3,7 +3,10 @@ package dev.encore.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.encore.EncoreTestAccess;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.encore.Samples;
+import dev.encore.spotify.FakeSpotify;
+import java.util.Map;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -52,6 +55,36 @@ class EncoreCommandLineTest {
         assertThat(out.toString()).contains("loaded   extended-2024").contains("1 file(s): 1 loaded, 0 skipped, 0 rejected")
                 .contains("new streams for user erin");
         assertThat(file).exists(); // the user's own files are never moved
+    }
+
+    @Test
+    void enrichWithoutSpotifyCredentialsSaysHowToTurnItOn() throws Exception {
+        assertThat(run("enrich", "--db", db())).isEqualTo(1);
+        assertThat(err.toString()).contains("ENCORE_SPOTIFY_CLIENT_ID");
+    }
+
+    @Test
+    void enrichDescribesWhatTheImportedStreamsReferenceAndPrintsTheCalls() throws Exception {
+        Path file = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
+        assertThat(run("import", "--user", "erin", "--db", db(), file.toString())).isZero();
+        try (FakeSpotify spotify = FakeSpotify.start().credentials("cli-test", "cli-secret")) {
+            for (String uri : new ObjectMapper().readTree(file.toFile()).findValuesAsText("spotify_track_uri")) {
+                spotify.addTrack(uri.substring("spotify:track:".length()), "T", "albumxxxxxxxxxxxxxxxxx",
+                        java.util.List.of("artistxxxxxxxxxxxxxxxx"), "ISRC");
+            }
+            Map<String, String> settings = Map.of("encore.spotify.client-id", "cli-test",
+                    "encore.spotify.client-secret", "cli-secret", "encore.spotify.api-base-url", spotify.baseUrl(),
+                    "encore.spotify.accounts-base-url", spotify.baseUrl(), "encore.musicbrainz.enabled", "false");
+            settings.forEach(System::setProperty);
+            try {
+                assertThat(run("enrich", "--db", db())).isZero();
+            } finally {
+                settings.keySet().forEach(System::clearProperty);
+            }
+            assertThat(out.toString()).contains("GET /v1/tracks?ids").contains("GET /v1/albums?ids")
+                    .contains("call(s)").contains("object(s) described");
+            assertThat(spotify.calls("GET /v1/tracks?")).isEqualTo(1);
+        }
     }
 
     @Test
