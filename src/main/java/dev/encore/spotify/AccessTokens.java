@@ -40,7 +40,7 @@ public final class AccessTokens {
     }
 
     /** The {@code Authorization} header value for a Web API call. */
-    public synchronized String bearer() throws IOException, InterruptedException {
+    public synchronized String bearer() throws SpotifyUnavailableException, InterruptedException {
         if (token == null || !clock.instant().isBefore(expiresAt.minus(MARGIN))) {
             fetch();
         }
@@ -56,18 +56,23 @@ public final class AccessTokens {
         return fetched;
     }
 
-    private void fetch() throws IOException, InterruptedException {
+    private void fetch() throws SpotifyUnavailableException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(tokenUri)
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", basicAuth)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"))
                 .build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new SpotifyUnavailableException("The Spotify accounts service could not be reached: " + e.getMessage(), e);
+        }
         JsonNode body = parse(response.body());
         if (response.statusCode() != 200 || !body.hasNonNull("access_token")) {
             // the accounts service explains itself in error/error_description; it never echoes the secret
-            throw new IOException("Spotify refused the client credentials (HTTP " + response.statusCode() + " "
+            throw new SpotifyUnavailableException("Spotify gave no access token (HTTP " + response.statusCode() + " "
                     + body.path("error").asText("") + ": " + body.path("error_description").asText("") + ")");
         }
         token = body.get("access_token").asText();

@@ -38,6 +38,8 @@ public final class SpotifyEnrichment {
     /** The {@code api_pause} row and the name in logs. */
     public static final String API = "spotify-web-api";
     static final String BATCH_SETTING = "spotify.batch-endpoints";
+    /** The longest pause a Retry-After can ask for; Spotify's longest seen was ~21 hours. */
+    static final Duration MAX_PAUSE = Duration.ofDays(7);
     /** The phase that looks up name-only streams before the tracks are described. */
     public static final String SEARCH = "SEARCH";
     /** The exchange property holding the {@link SpotifyRequest} under way. */
@@ -51,6 +53,7 @@ public final class SpotifyEnrichment {
     private final AtomicInteger described = new AtomicInteger();
     private final AtomicInteger unresolved = new AtomicInteger();
     private final MeterRegistry metrics;
+    private final java.util.concurrent.atomic.AtomicBoolean standDown = new java.util.concurrent.atomic.AtomicBoolean();
     private final AtomicInteger matched = new AtomicInteger();
     private final AtomicInteger unmatched = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean switchedToSingle = new java.util.concurrent.atomic.AtomicBoolean();
@@ -118,9 +121,17 @@ public final class SpotifyEnrichment {
         return requests;
     }
 
-    /** False once a pause is in force, or for a batch call planned before Spotify forbade batch calls. */
+    /** Starts a run: whatever made the previous run stand down may be over. */
+    public void startRun() {
+        standDown.set(false);
+    }
+
+    /**
+     * False once a pause is in force, once this run stood down after a failure, or for a batch call
+     * planned before Spotify forbade batch calls.
+     */
     public boolean mayCall(SpotifyRequest request) throws SQLException {
-        return activePause().isEmpty() && !(request.batch() && !useBatch());
+        return !standDown.get() && activePause().isEmpty() && !(request.batch() && !useBatch());
     }
 
     /** True once after a round in which Spotify refused a batch endpoint: the IDs are to be asked one by one now. */
@@ -146,7 +157,12 @@ public final class SpotifyEnrichment {
     public void store(Exchange exchange) throws Exception {
         SpotifyRequest request = exchange.getProperty(REQUEST, SpotifyRequest.class);
         exchange.getMessage().removeHeader("Authorization");
-        JsonNode body = JSON.readTree(exchange.getMessage().getMandatoryBody(String.class));
+        JsonNode body;
+        try {
+            body = JSON.readTree(exchange.getMessage().getMandatoryBody(String.class));
+        } catch (IOException e) {
+            throw new SpotifyUnavailableException(request.endpoint() + " answered 200 with a body that is not JSON", e);
+        }
         if (request.isSearch()) {
             String trackId = NameMatcher.exactMatch(request.names(), body.path("tracks").path("items"));
             store.saveNameMatch(request.names(), trackId);
@@ -156,16 +172,21 @@ public final class SpotifyEnrichment {
         List<JsonNode> objects = new ArrayList<>();
         if (request.batch()) {
             body.path(request.kind().plural()).forEach(objects::add);
-        } else {
+        } else if (body.hasNonNull("id")) {
             objects.add(body);
+        }
+        // only an explicit null at its own position means "no such ID"; any other shape is not Spotify's contract
+        if (objects.size() != request.ids().size()) {
+            throw new SpotifyUnavailableException(request.endpoint() + " answered 200 with " + objects.size()
+                    + " object(s) for " + request.ids().size() + " ID(s); the IDs are left for the next run");
         }
         List<TrackRow> tracks = new ArrayList<>();
         List<AlbumRow> albums = new ArrayList<>();
         List<ArtistRow> artists = new ArrayList<>();
         for (int i = 0; i < request.ids().size(); i++) {
             String id = request.ids().get(i);
-            JsonNode o = i < objects.size() ? objects.get(i) : null;
-            if (o == null || o.isNull() || o.isMissingNode()) {
+            JsonNode o = objects.get(i);
+            if (o.isNull()) {
                 store.markUnresolved(request.kind(), id, 200, "Spotify answered null for this ID");
                 unresolved.incrementAndGet();
                 continue;
@@ -185,7 +206,7 @@ public final class SpotifyEnrichment {
     /** 429: a pause persisted in the database, honoured by every replica and across restarts. */
     public void rateLimited(Exchange exchange) throws SQLException {
         HttpOperationFailedException e = failure(exchange);
-        Duration wait = retryAfter(header(e, "Retry-After"));
+        Duration wait = retryAfter(header(e, "Retry-After"), clock.instant());
         Instant resumeAt = clock.instant().plus(wait);
         String reason = "HTTP 429" + (e.getResponseBody() != null && e.getResponseBody().contains("QUOTA_EXCEEDED")
                 ? " (quota exceeded)" : " (rate limit)") + ", Retry-After " + wait.toSeconds() + " s";
@@ -200,6 +221,16 @@ public final class SpotifyEnrichment {
         for (String id : request.ids()) {
             store.markUnresolved(request.kind(), id, 404, message);
             unresolved.incrementAndGet();
+        }
+    }
+
+    /** Other 4xx: on a single-ID call the ID is unresolvable; on a batch or search call the run stands down. */
+    public void badRequest(Exchange exchange) throws SQLException {
+        SpotifyRequest request = exchange.getProperty(REQUEST, SpotifyRequest.class);
+        if (request != null && !request.batch() && !request.isSearch()) {
+            notFound(exchange);
+        } else {
+            leftForNextRun(exchange);
         }
     }
 
@@ -228,9 +259,9 @@ public final class SpotifyEnrichment {
     public void leftForNextRun(Exchange exchange) {
         SpotifyRequest request = exchange.getProperty(REQUEST, SpotifyRequest.class);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.warn("{} for {} ID(s) failed ({}); they are left for the next run", request == null ? "A call" : request.endpoint(),
-                request == null ? 0 : request.ids().size(),
-                e instanceof HttpOperationFailedException h ? "HTTP " + h.getStatusCode() : String.valueOf(e));
+        standDown.set(true); // Spotify is failing: no more calls this run, the next run tries again
+        LOG.warn("{} failed ({}); the rest of this run's calls wait for the next run", request == null ? "A call" : request.endpoint(),
+                e instanceof HttpOperationFailedException h ? "HTTP " + h.getStatusCode() : e == null ? "?" : e.getMessage());
     }
 
     /** Logs, at the end of a run, what this process has done so far (nothing when enrichment is off). */
@@ -296,20 +327,23 @@ public final class SpotifyEnrichment {
     }
 
     /** Retry-After in seconds, or as an HTTP date; a minute when it is missing or unreadable. */
-    static Duration retryAfter(String value) {
+    static Duration retryAfter(String value, Instant now) {
+        Duration wait;
         if (value == null || value.isBlank()) {
-            return Duration.ofMinutes(1);
-        }
-        try {
-            return Duration.ofSeconds(Math.max(1, Long.parseLong(value.trim())));
-        } catch (NumberFormatException e) {
+            wait = Duration.ofMinutes(1);
+        } else {
             try {
-                Duration d = Duration.between(Instant.now(), ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
-                return d.isNegative() ? Duration.ofSeconds(1) : d;
-            } catch (DateTimeParseException notADate) {
-                return Duration.ofMinutes(1);
+                wait = Duration.ofSeconds(Math.max(1, Long.parseLong(value.trim())));
+            } catch (NumberFormatException e) {
+                try {
+                    wait = Duration.between(now, ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME));
+                } catch (DateTimeParseException notADate) {
+                    wait = Duration.ofMinutes(1);
+                }
             }
         }
+        // a garbled header must neither skip the pause nor stop Encore for good
+        return wait.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : wait.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : wait;
     }
 
     private static String errorMessage(HttpOperationFailedException e) {

@@ -42,7 +42,7 @@ public final class CatalogueStore {
     public List<String> missingIds(EntityKind kind) throws SQLException {
         String referenced = switch (kind) {
             case TRACK -> "SELECT DISTINCT SUBSTRING(track_uri, 15, 22) AS id FROM stream "
-                    + "WHERE track_uri LIKE 'spotify:track:%' AND LENGTH(track_uri) = 36 "
+                    + "WHERE track_uri LIKE 'spotify:track:" + "_".repeat(22) + "' " // 22 characters; LENGTH is not T-SQL
                     + "UNION SELECT track_id AS id FROM name_match WHERE track_id IS NOT NULL";
             case ALBUM -> "SELECT DISTINCT album_id AS id FROM track WHERE album_id IS NOT NULL";
             case ARTIST -> "SELECT DISTINCT artist_id AS id FROM track_artist";
