@@ -101,6 +101,7 @@ public final class FakeSpotify implements AutoCloseable {
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     private final List<Fault> faults = new ArrayList<>();
     private final List<String> log = new ArrayList<>();
+    private final java.util.Set<String> headerNames = new java.util.HashSet<>();
     private final AtomicInteger tokenRequests = new AtomicInteger();
 
     private volatile String clientId = DEFAULT_CLIENT_ID;
@@ -337,6 +338,13 @@ public final class FakeSpotify implements AutoCloseable {
         }
     }
 
+    /** The names (never the values) of every request header seen since start, lower-cased. */
+    public java.util.Set<String> headerNamesSeen() {
+        synchronized (log) {
+            return java.util.Set.copyOf(headerNames);
+        }
+    }
+
     /** {@code /api/token} requests, successful or not. */
     public int tokenRequests() {
         return tokenRequests.get();
@@ -362,6 +370,7 @@ public final class FakeSpotify implements AutoCloseable {
             String request = exchange.getRequestMethod() + " " + path + (query == null ? "" : "?" + query);
             synchronized (log) {
                 log.add(request);
+                exchange.getRequestHeaders().keySet().forEach(h -> headerNames.add(h.toLowerCase(java.util.Locale.ROOT)));
             }
             // Read the body up front: it drains the stream, so the connection can be reused.
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);

@@ -99,6 +99,9 @@ class SpotifyEnrichmentRouteTest {
             EncoreApp.await("the tracks described", java.time.Duration.ofSeconds(30),
                     () -> uncheckedCount(app, "SELECT COUNT(*) FROM track") == trackIds.size());
             assertThat(spotify.calls("GET /v1/tracks?")).isEqualTo(ceil(trackIds.size(), 50));
+            // nothing of the import (user, file path, report) travels to Spotify
+            assertThat(spotify.headerNamesSeen()).contains("authorization")
+                    .noneMatch(h -> h.startsWith("encore") || h.startsWith("camel"));
         }
     }
 
