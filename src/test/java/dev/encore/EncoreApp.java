@@ -40,11 +40,14 @@ public final class EncoreApp implements AutoCloseable {
         return main.getCamelContext();
     }
 
-    public long count(String sql) throws SQLException {
+    /** The number a counting query returns; unchecked, so it also serves inside {@link #await} conditions. */
+    public long count(String sql) {
         try (Connection c = DriverManager.getConnection(dbUrl, dbUser, ""); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not run " + sql, e);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.encore.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -67,10 +66,6 @@ public final class Database implements AutoCloseable {
     /** Times are stored as UTC wall-clock values in a zone-less column on all three databases. */
     static LocalDateTime utc(Instant instant) {
         return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
-    }
-
-    static Instant instant(Timestamp ts) {
-        return ts == null ? null : ts.toLocalDateTime().toInstant(ZoneOffset.UTC);
     }
 
     @Override

@@ -38,7 +38,7 @@ final class StreamColumns {
         v[3] = r.msPlayed();
         v[4] = r.kind().dbValue();
         v[5] = r.contentHash();
-        System.arraycopy(details(r), 0, v, DETAILS_FROM, DETAILS.size());
+        putDetails(r, v, DETAILS_FROM);
         v[26] = "export";
         v[27] = importRunId;
         return v;
@@ -46,10 +46,33 @@ final class StreamColumns {
 
     /** The {@link #DETAILS} values of a record. */
     static Object[] details(StreamRecord r) {
-        return new Object[] {r.trackUri(), r.episodeUri(), r.audiobookUri(), r.chapterUri(),
-                r.trackName(), r.artistName(), r.albumName(), r.episodeName(), r.showName(),
-                r.audiobookTitle(), r.chapterTitle(), r.platform(), r.connCountry(), r.reasonStart(), r.reasonEnd(),
-                r.shuffle(), r.skipped(), r.offline(), r.offlineAt(), r.incognito()};
+        return putDetails(r, new Object[DETAILS.size()], 0);
+    }
+
+    /** Writes the {@link #DETAILS} values into {@code target} from {@code at} on (no copy on the per-record path). */
+    private static Object[] putDetails(StreamRecord r, Object[] target, int at) {
+        int i = at;
+        target[i++] = r.trackUri();
+        target[i++] = r.episodeUri();
+        target[i++] = r.audiobookUri();
+        target[i++] = r.chapterUri();
+        target[i++] = r.trackName();
+        target[i++] = r.artistName();
+        target[i++] = r.albumName();
+        target[i++] = r.episodeName();
+        target[i++] = r.showName();
+        target[i++] = r.audiobookTitle();
+        target[i++] = r.chapterTitle();
+        target[i++] = r.platform();
+        target[i++] = r.connCountry();
+        target[i++] = r.reasonStart();
+        target[i++] = r.reasonEnd();
+        target[i++] = r.shuffle();
+        target[i++] = r.skipped();
+        target[i++] = r.offline();
+        target[i++] = r.offlineAt();
+        target[i] = r.incognito();
+        return target;
     }
 
     static String placeholders(int n) {

@@ -78,7 +78,7 @@ class AdlsIntakeRouteTest {
         try (LogCapture logs = LogCapture.open(); EncoreApp app = app("one")) {
             EncoreApp.await("all files moved", Duration.ofSeconds(30), () -> lake.listFiles(FS).stream()
                     .noneMatch(p -> p.startsWith("exports/")));
-            EncoreApp.await("the vanished file recorded", Duration.ofSeconds(10), () -> count(app,
+            EncoreApp.await("the vanished file recorded", Duration.ofSeconds(10), () -> app.count(
                     "SELECT COUNT(*) FROM import_run WHERE source_path = 'exports/alice/gone.json'") == 1);
 
             assertThat(lake.listFiles(FS)).contains(
@@ -125,14 +125,6 @@ class AdlsIntakeRouteTest {
             // the only duplicates are the repeats inside the files themselves: no file was loaded twice
             assertThat(first.count("SELECT SUM(records_duplicate) FROM import_run")).isEqualTo(rows - expected);
             assertThat(first.count("SELECT COUNT(DISTINCT source_path) FROM import_run")).isEqualTo(files.length);
-        }
-    }
-
-    private static long count(EncoreApp app, String sql) {
-        try {
-            return app.count(sql);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

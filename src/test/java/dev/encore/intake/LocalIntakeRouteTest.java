@@ -161,19 +161,11 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
 
         // moved back unchanged: same name, size and modification time
         Files.move(inbox.resolve("processed/erin/Streaming_History_Video_2026.json"), file);
-        dev.encore.EncoreApp.await("the second import", Duration.ofSeconds(30), () -> uncheckedCount(
+        dev.encore.EncoreApp.await("the second import", Duration.ofSeconds(30), () -> count(
                 "SELECT COUNT(*) FROM import_run WHERE source_path = 'erin/Streaming_History_Video_2026.json' AND status = 'loaded'") == 2);
 
         assertThat(count("SELECT records_inserted FROM import_run WHERE source_path = 'erin/Streaming_History_Video_2026.json' "
                 + "ORDER BY import_run_id DESC FETCH FIRST 1 ROWS ONLY")).isZero();
-    }
-
-    private long uncheckedCount(String sql) {
-        try {
-            return count(sql);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @Test
@@ -199,11 +191,13 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
         dev.encore.EncoreApp.await(relative, Duration.ofSeconds(30), () -> Files.exists(inbox.resolve(relative)));
     }
 
-    private long count(String sql) throws Exception {
+    private long count(String sql) {
         try (Connection c = DriverManager.getConnection(dbUrl, "sa", ""); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("Could not run " + sql, e);
         }
     }
 

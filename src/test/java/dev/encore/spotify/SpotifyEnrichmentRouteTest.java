@@ -72,11 +72,11 @@ class SpotifyEnrichmentRouteTest {
             assertThat(spotify.calls("GET /v1/artists?")).isEqualTo(ceil(albums + 1, 50));
             assertThat(spotify.calls("GET /v1/tracks/")).isZero();
             assertThat(spotify.tokenRequests()).isEqualTo(1);
-            assertThat(count(app, "SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
-            assertThat(count(app, "SELECT COUNT(*) FROM album")).isEqualTo(albums);
-            assertThat(count(app, "SELECT COUNT(*) FROM artist")).isEqualTo(albums + 1);
-            assertThat(count(app, "SELECT COUNT(*) FROM track_artist WHERE position = 1")).isEqualTo(trackIds.size());
-            assertThat(count(app, "SELECT COUNT(*) FROM artist_genre g JOIN genre n ON n.genre_id = g.genre_id "
+            assertThat(app.count("SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
+            assertThat(app.count("SELECT COUNT(*) FROM album")).isEqualTo(albums);
+            assertThat(app.count("SELECT COUNT(*) FROM artist")).isEqualTo(albums + 1);
+            assertThat(app.count("SELECT COUNT(*) FROM track_artist WHERE position = 1")).isEqualTo(trackIds.size());
+            assertThat(app.count("SELECT COUNT(*) FROM artist_genre g JOIN genre n ON n.genre_id = g.genre_id "
                     + "WHERE n.name = 'indie pop' AND g.source = 'spotify'")).isEqualTo(albums);
 
             spotify.resetCounters();
@@ -97,19 +97,11 @@ class SpotifyEnrichmentRouteTest {
                 ex.getMessage().setHeader(Headers.USER, "erin");
             });
             EncoreApp.await("the tracks described", java.time.Duration.ofSeconds(30),
-                    () -> uncheckedCount(app, "SELECT COUNT(*) FROM track") == trackIds.size());
+                    () -> app.count("SELECT COUNT(*) FROM track") == trackIds.size());
             assertThat(spotify.calls("GET /v1/tracks?")).isEqualTo(ceil(trackIds.size(), 50));
             // nothing of the import (user, file path, report) travels to Spotify
             assertThat(spotify.headerNamesSeen()).contains("authorization")
                     .noneMatch(h -> h.startsWith("encore") || h.startsWith("camel"));
-        }
-    }
-
-    private long uncheckedCount(EncoreApp app, String sql) {
-        try {
-            return app.count(sql);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -137,8 +129,8 @@ class SpotifyEnrichmentRouteTest {
             assertThat(spotify.calls("GET /v1/search")).as("one search per distinct artist and track").isEqualTo(4);
             assertThat(query("SELECT track_id FROM name_match WHERE track_id IS NOT NULL ORDER BY track_id"))
                     .containsExactly(known, cafe);
-            assertThat(count(app, "SELECT COUNT(*) FROM name_match WHERE track_id IS NULL")).as("near miss and unknown").isEqualTo(2);
-            assertThat(count(app, "SELECT COUNT(*) FROM track WHERE track_id IN ('" + known + "', '" + cafe + "')")).isEqualTo(2);
+            assertThat(app.count("SELECT COUNT(*) FROM name_match WHERE track_id IS NULL")).as("near miss and unknown").isEqualTo(2);
+            assertThat(app.count("SELECT COUNT(*) FROM track WHERE track_id IN ('" + known + "', '" + cafe + "')")).isEqualTo(2);
 
             spotify.resetCounters();
             enrich(app);
@@ -159,7 +151,7 @@ class SpotifyEnrichmentRouteTest {
             assertThat(query("SELECT n.name FROM artist_genre g JOIN genre n ON n.genre_id = g.genre_id "
                     + "WHERE g.artist_id = '" + id("ar", 9999) + "' AND g.source = 'musicbrainz' ORDER BY n.name"))
                     .containsExactly("jazz", "soul");
-            assertThat(count(app, "SELECT COUNT(*) FROM artist_genre WHERE source = 'musicbrainz'")).isEqualTo(2);
+            assertThat(app.count("SELECT COUNT(*) FROM artist_genre WHERE source = 'musicbrainz'")).isEqualTo(2);
             List<FakeMusicBrainz.Request> calls = mb.requests();
             assertThat(calls).extracting(FakeMusicBrainz.Request::pathAndQuery).containsExactly(
                     "/ws/2/isrc/USABC0?inc=artist-credits&fmt=json", "/ws/2/artist/mb-guest?inc=genres+tags&fmt=json");
@@ -181,7 +173,7 @@ class SpotifyEnrichmentRouteTest {
         try (EncoreApp app = app("single")) {
             enrich(app);
             assertThat(query("SELECT spotify_id FROM track WHERE track_id = '" + asked + "'")).containsExactly(answered);
-            assertThat(count(app, "SELECT COUNT(*) FROM track WHERE track_id = '" + answered + "'")).isZero();
+            assertThat(app.count("SELECT COUNT(*) FROM track WHERE track_id = '" + answered + "'")).isZero();
         }
     }
 
@@ -191,7 +183,7 @@ class SpotifyEnrichmentRouteTest {
             enrich(app);
             assertThat(spotify.calls("GET /v1/tracks/")).isEqualTo(trackIds.size());
             assertThat(spotify.calls("GET /v1/tracks?")).isZero();
-            assertThat(count(app, "SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
+            assertThat(app.count("SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
         }
     }
 
@@ -203,7 +195,7 @@ class SpotifyEnrichmentRouteTest {
             assertThat(spotify.calls("GET /v1/tracks?")).isEqualTo(1);
             assertThat(spotify.calls("GET /v1/tracks/")).isEqualTo(trackIds.size());
             assertThat(spotify.calls("GET /v1/albums?")).isZero();
-            assertThat(count(app, "SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
+            assertThat(app.count("SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
             var metrics = app.camel().getRegistry().lookupByNameAndType("metricsRegistry",
                     io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class);
             assertThat(metrics.get("encore.spotify.batch.forbidden").gauge().value()).isEqualTo(1.0);
@@ -225,7 +217,7 @@ class SpotifyEnrichmentRouteTest {
         try (EncoreApp app = app("batch")) {
             enrich(app);
             assertThat(spotify.calls("/v1/")).isEqualTo(1);
-            assertThat(count(app, "SELECT COUNT(*) FROM api_pause WHERE resume_at > CURRENT_TIMESTAMP + INTERVAL '23' HOUR"))
+            assertThat(app.count("SELECT COUNT(*) FROM api_pause WHERE resume_at > CURRENT_TIMESTAMP + INTERVAL '23' HOUR"))
                     .isEqualTo(1);
             // and visible where operators look: the Prometheus registry behind /observe/metrics
             var metrics = app.camel().getRegistry().lookupByNameAndType("metricsRegistry",
@@ -240,7 +232,7 @@ class SpotifyEnrichmentRouteTest {
         query("UPDATE api_pause SET resume_at = CURRENT_TIMESTAMP - INTERVAL '1' MINUTE"); // the clock has moved past it
         try (EncoreApp later = app("batch")) {
             enrich(later);
-            assertThat(count(later, "SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
+            assertThat(later.count("SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
         }
     }
 
@@ -254,7 +246,7 @@ class SpotifyEnrichmentRouteTest {
             spotify.expireAllTokens(); // Spotify revokes it while Encore still holds it
             enrich(app);
             assertThat(spotify.tokenRequests()).isEqualTo(1);
-            assertThat(count(app, "SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
+            assertThat(app.count("SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
         }
     }
 
@@ -265,13 +257,13 @@ class SpotifyEnrichmentRouteTest {
             enrich(app);
             // 1 call + 3 retries, then the run stands down instead of hammering a failing service
             assertThat(spotify.calls("/v1/")).isEqualTo(4);
-            assertThat(count(app, "SELECT COUNT(*) FROM track")).isZero();
-            assertThat(count(app, "SELECT COUNT(*) FROM unresolved_id")).isZero();
+            assertThat(app.count("SELECT COUNT(*) FROM track")).isZero();
+            assertThat(app.count("SELECT COUNT(*) FROM unresolved_id")).isZero();
         }
         try (EncoreApp app = app("batch")) {
             spotify.resetCounters();
             enrich(app);
-            assertThat(count(app, "SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
+            assertThat(app.count("SELECT COUNT(*) FROM track")).isEqualTo(trackIds.size());
         }
     }
 
@@ -281,7 +273,7 @@ class SpotifyEnrichmentRouteTest {
         try (empty; EncoreApp app = app("single", empty)) {
             enrich(app);
             assertThat(empty.calls("GET /v1/tracks/")).isEqualTo(trackIds.size());
-            assertThat(count(app, "SELECT COUNT(*) FROM unresolved_id WHERE kind = 'track' AND status_code = 404"))
+            assertThat(app.count("SELECT COUNT(*) FROM unresolved_id WHERE kind = 'track' AND status_code = 404"))
                     .isEqualTo(trackIds.size());
             empty.resetCounters();
             enrich(app);
@@ -324,10 +316,6 @@ class SpotifyEnrichmentRouteTest {
     private static String id(String prefix, int n) {
         String s = prefix + n;
         return s + "x".repeat(22 - s.length());
-    }
-
-    private long count(EncoreApp app, String sql) throws Exception {
-        return app.count(sql);
     }
 
     private List<String> query(String sql) throws Exception {
