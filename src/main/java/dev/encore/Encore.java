@@ -71,6 +71,9 @@ public final class Encore {
         if (cmd.option("--db") != null) {
             main.addOverrideProperty("encore.db.url", cmd.option("--db"));
         }
+        if (cmd.option("--port") != null) {
+            main.addOverrideProperty("camel.server.port", cmd.option("--port"));
+        }
         return main;
     }
 
@@ -82,6 +85,8 @@ public final class Encore {
         main.addOverrideProperty("encore.enrich.scheduled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("camel.server.enabled", "false");
+        // the API and dashboard routes need the HTTP server
+        main.addOverrideProperty("camel.main.routes-exclude-pattern", "**/api-*.camel.yaml,**/dashboard*.camel.yaml");
         return main;
     }
 

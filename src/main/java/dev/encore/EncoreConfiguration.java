@@ -2,6 +2,12 @@ package dev.encore;
 
 import com.azure.storage.file.datalake.DataLakeServiceClient;
 import dev.encore.export.ZipLimits;
+import dev.encore.insights.ApiHttpEngine;
+import dev.encore.insights.DashboardAssets;
+import dev.encore.insights.InsightsApi;
+import dev.encore.insights.InsightsStore;
+import dev.encore.insights.ListeningRules;
+import dev.encore.insights.ReportingZones;
 import dev.encore.intake.AdlsClientFactory;
 import dev.encore.intake.AdlsDownloads;
 import dev.encore.intake.AdlsFileMover;
@@ -27,6 +33,7 @@ import org.apache.hc.client5.http.impl.classic.HttpClientBuilder;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -94,6 +101,19 @@ public class EncoreConfiguration implements CamelConfiguration {
                 Duration.ofMillis(number(p, "encore.adls.settle-ms")), Clock.systemUTC()));
         registry.bind("adlsFileMover", new AdlsFileMover(adls, text(p, "encore.adls.filesystem"),
                 text(p, "encore.adls.processed-dir"), text(p, "encore.adls.rejected-dir")));
+
+        ReportingZones zones = new ReportingZones(database.dataSource(),
+                ReportingZones.parse(text(p, "encore.default-time-zone"), "encore.default-time-zone"));
+        // the default zone may have changed while Encore was down: the BI views follow it
+        zones.ensureAll();
+        registry.bind("reportingZones", zones);
+        ListeningRules rules = new ListeningRules(integer(p, "encore.insights.min-play-ms"),
+                Set.of(text(p, "encore.insights.music-kinds").split("\\s*,\\s*")),
+                Boolean.parseBoolean(text(p, "encore.insights.include-incognito")));
+        registry.bind("insightsApi", new InsightsApi(new InsightsStore(database.dataSource()), zones, rules,
+                Clock.systemUTC()));
+        registry.bind("dashboardAssets", new DashboardAssets());
+        registry.bind("platform-http-engine", new ApiHttpEngine(integer(p, "camel.server.port")));
     }
 
     private static SpotifyEnrichment spotifyEnrichment(PropertiesComponent p, CatalogueStore store, MeterRegistry metrics) {

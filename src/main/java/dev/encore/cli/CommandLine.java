@@ -10,7 +10,7 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
     private static final List<String> COMMANDS = List.of("serve", "import", "enrich", "help");
     /** Options that take a value, per command; everything else is a mistake. */
     private static final Map<String, List<String>> OPTIONS = Map.of(
-            "serve", List.of("--db", "--profile"),
+            "serve", List.of("--db", "--profile", "--port"),
             "import", List.of("--db", "--profile", "--user"),
             "enrich", List.of("--db", "--profile"),
             "help", List.of());
@@ -47,6 +47,9 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
                 throw new IllegalArgumentException("'" + command + "' has no option " + name);
             }
         }
+        if (options.containsKey("--port") && !options.get("--port").matches("\\d{1,5}")) {
+            throw new IllegalArgumentException("--port needs a port number, not '" + options.get("--port") + "'");
+        }
         if (command.equals("import") && operands.isEmpty()) {
             throw new IllegalArgumentException("import needs at least one file, folder or ZIP");
         }
@@ -65,11 +68,12 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
                 Encore turns your Spotify data export into a SQL warehouse.
 
                 Usage:
-                  java -jar target/encore.jar [serve] [--db JDBC_URL] [--profile NAME]
-                      Run until stopped: watch the inbox folder (./inbox by default, or ADLS with
-                      --profile azure) and load every export dropped there. Put files for a
-                      user called NAME in inbox/NAME/; files directly in inbox/ belong to the
-                      default user. Loaded files move to inbox/processed/, bad ones to
+                  java -jar target/encore.jar [serve] [--port N] [--db JDBC_URL] [--profile NAME]
+                      Run until stopped: the dashboard at http://localhost:8080/ (--port or
+                      ENCORE_HTTP_PORT), the REST API under /api, and the inbox folder (./inbox
+                      by default, or ADLS with --profile azure) watched for exports. Put files
+                      for a user called NAME in inbox/NAME/; files directly in inbox/ belong to
+                      the default user. Loaded files move to inbox/processed/, bad ones to
                       inbox/rejected/ with a .reason.txt beside them.
 
                   java -jar target/encore.jar import [--user NAME] [--db JDBC_URL] PATH...

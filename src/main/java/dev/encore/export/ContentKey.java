@@ -50,7 +50,8 @@ public final class ContentKey {
         return mix(h, normalise(title));
     }
 
-    private static String normalise(String s) {
+    /** Trimmed and case-folded; the "Unknown Artist" / "Unknown Track" placeholders become empty. */
+    public static String normalise(String s) {
         if (s == null) {
             return "";
         }

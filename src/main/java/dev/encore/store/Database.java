@@ -64,7 +64,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** Times are stored as UTC wall-clock values in a zone-less column on all three databases. */
-    static LocalDateTime utc(Instant instant) {
+    public static LocalDateTime utc(Instant instant) {
         return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 

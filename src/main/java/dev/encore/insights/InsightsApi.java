@@ -1,0 +1,131 @@
+package dev.encore.insights;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import dev.encore.insights.InsightsStore.UserSummary;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.camel.Header;
+
+/**
+ * The insights REST API behind the {@code api-*} routes: plain methods that take the request's
+ * path and query parameters and answer JSON.
+ */
+public final class InsightsApi {
+    private static final int MAX_LIMIT = 100;
+    private static final int MAX_YEARS = 100;
+
+    private final InsightsStore store;
+    private final ReportingZones zones;
+    private final ListeningRules rules;
+    private final Clock clock;
+    private final ObjectMapper json = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    public InsightsApi(InsightsStore store, ReportingZones zones, ListeningRules rules, Clock clock) {
+        this.store = store;
+        this.zones = zones;
+        this.rules = rules;
+        this.clock = clock;
+    }
+
+    /** {@code GET /api/users} */
+    public String users() throws SQLException, JsonProcessingException {
+        List<Map<String, Object>> users = store.users().stream().map(this::describe).toList();
+        return json.writeValueAsString(Map.of("users", users));
+    }
+
+    /** {@code PUT /api/users/{user}} with {@code {"time_zone": "Europe/Madrid"}} */
+    public String updateUser(@Header("user") String user, String body) throws SQLException, JsonProcessingException {
+        JsonNode request;
+        try {
+            request = json.readTree(body == null ? "" : body);
+        } catch (JsonProcessingException e) {
+            throw new BadRequestException("The body is not JSON; send {\"time_zone\": \"Europe/Madrid\"}");
+        }
+        if (request == null || !request.path("time_zone").isTextual()) {
+            throw new BadRequestException("The body has no time_zone; send {\"time_zone\": \"Europe/Madrid\"}");
+        }
+        ZoneId zone = ReportingZones.parse(request.get("time_zone").asText(), "time_zone");
+        if (!zones.setZone(user, zone)) {
+            throw new UnknownUserException(user);
+        }
+        return json.writeValueAsString(store.users().stream().filter(u -> u.user().equals(user))
+                .findFirst().map(this::describe).orElseThrow(() -> new UnknownUserException(user)));
+    }
+
+    /** {@code GET /api/users/{user}/wrapped} */
+    public String wrapped(@Header("user") String user, @Header("period") String period, @Header("from") String from,
+            @Header("to") String to, @Header("rank") String rank, @Header("limit") String limit,
+            @Header("tz") String tz) throws SQLException, JsonProcessingException {
+        return json.writeValueAsString(report(user, period, from, to, rank, limit, tz));
+    }
+
+    /** The same, as an object (for tests and the benchmark). */
+    public Wrapped report(String user, String period, String from, String to, String rank, String limit, String tz)
+            throws SQLException {
+        Optional<ZoneId> own = zones.zoneOf(user);
+        if (own.isEmpty()) {
+            throw new UnknownUserException(user);
+        }
+        ZoneId zone = tz == null || tz.isBlank() ? own.get() : ReportingZones.parse(tz, "tz");
+        WrappedCalculator.Rank order = WrappedCalculator.Rank.parse(rank);
+        int top = limit(limit);
+        Period p = Period.resolve(period, from, to, LocalDate.now(clock.withZone(zone)), () -> history(user, zone));
+        if (p.from().getYear() < 1900 || p.days() > MAX_YEARS * 366L) {
+            throw new BadRequestException("The period " + p.from() + " to " + p.to()
+                    + " is out of range: from 1900 on, at most " + MAX_YEARS + " years");
+        }
+        WrappedCalculator calculator = new WrappedCalculator(rules, zone, p, order);
+        store.streams(user, calculator.previousFromSecond(), calculator.toSecond(), calculator::accept);
+        Set<String> heardBefore = store.heardBefore(user, calculator.fromSecond(), calculator.toSecond(), rules);
+        return calculator.result(user, zone, p, top, store.genres(calculator.catalogueArtistIds()), heardBefore);
+    }
+
+    /** The JSON of an error, as the {@code api-errors} route configuration answers it. */
+    public String error(Exception e) throws JsonProcessingException {
+        return json.writeValueAsString(Map.of("error", e.getMessage()));
+    }
+
+    private Optional<Period> history(String user, ZoneId zone) {
+        try {
+            return store.extent(user).map(e -> new Period(LocalDate.ofInstant(e[0], zone),
+                    LocalDate.ofInstant(e[1], zone).plusDays(1), "all"));
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not read the history of " + user, e);
+        }
+    }
+
+    private static int limit(String value) {
+        if (value == null || value.isBlank()) {
+            return 10;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= MAX_LIMIT) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new BadRequestException("limit '" + value + "' is not a number from 1 to " + MAX_LIMIT);
+    }
+
+    private Map<String, Object> describe(UserSummary u) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("user", u.user());
+        m.put("streams", u.streams());
+        m.put("first_stream", u.firstStream());
+        m.put("last_stream", u.lastStream());
+        m.put("time_zone", u.timeZone() == null ? zones.defaultZone().getId() : u.timeZone());
+        return m;
+    }
+}

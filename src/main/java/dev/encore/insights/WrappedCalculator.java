@@ -1,0 +1,417 @@
+package dev.encore.insights;
+
+import static dev.encore.insights.Wrapped.minutes;
+
+import dev.encore.export.ContentKey;
+import dev.encore.insights.Wrapped.DaySlot;
+import dev.encore.insights.Wrapped.HourSlot;
+import dev.encore.insights.Wrapped.MonthSlot;
+import dev.encore.insights.Wrapped.NewArtist;
+import dev.encore.insights.Wrapped.NewArtists;
+import dev.encore.insights.Wrapped.Podcasts;
+import dev.encore.insights.Wrapped.Ranked;
+import dev.encore.insights.Wrapped.Show;
+import dev.encore.insights.Wrapped.TopAlbum;
+import dev.encore.insights.Wrapped.TopArtist;
+import dev.encore.insights.Wrapped.TopTrack;
+import dev.encore.insights.Wrapped.Totals;
+import dev.encore.insights.Wrapped.WeekdaySlot;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneId;
+import java.time.zone.ZoneRules;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Folds the streams of a period (and of the period before it, for the comparison) into a
+ * {@link Wrapped}, in one pass and in the user's time zone. See docs/insights.md for the rules.
+ */
+final class WrappedCalculator {
+    private final ListeningRules rules;
+    private final ZoneRules zone;
+    private final Rank rank;
+    private final long fromSecond;
+    private final long toSecond;
+    private final long previousFromSecond;
+    private final long firstDay;
+    private final int dayCount;
+
+    private final TotalsBuilder current = new TotalsBuilder();
+    private final TotalsBuilder previous = new TotalsBuilder();
+    private final Map<Long, Tally> tracks = new HashMap<>();
+    private final Map<String, Tally> artists = new HashMap<>();
+    private final Map<String, Tally> albums = new HashMap<>();
+    private final Map<String, Tally> catalogueArtists = new HashMap<>();
+    private final Map<String, Tally> exportArtists = new HashMap<>();
+    private final Map<String, Tally> shows = new HashMap<>();
+    private final Tally podcastTotals = new Tally();
+    private final long[] hourMs = new long[24];
+    private final int[] hourPlays = new int[24];
+    private final long[] weekdayMs = new long[7];
+    private final int[] weekdayPlays = new int[7];
+    private final long[] dayMs;
+    private final int[] dayPlays;
+    private int fromCatalogue;
+    private int fromExport;
+    private int skipKnown;
+    private int skipped;
+
+    /** How tops are ordered: by minutes or by plays, ties by name. */
+    enum Rank {
+        MINUTES, PLAYS;
+
+        static Rank parse(String value) {
+            if (value == null || value.isBlank() || value.equals("minutes")) {
+                return MINUTES;
+            }
+            if (value.equals("plays")) {
+                return PLAYS;
+            }
+            throw new BadRequestException("rank '" + value + "' is not minutes or plays");
+        }
+
+        Comparator<Tally> order() {
+            Comparator<Tally> first = this == MINUTES
+                    ? Comparator.comparingLong((Tally t) -> t.ms).reversed()
+                    : Comparator.comparingInt((Tally t) -> t.plays).reversed();
+            return first.thenComparing(Tally::sortName, String.CASE_INSENSITIVE_ORDER).thenComparing(Tally::sortName);
+        }
+    }
+
+    WrappedCalculator(ListeningRules rules, ZoneId zone, Period period, Rank rank) {
+        this.rules = rules;
+        this.zone = zone.getRules();
+        this.rank = rank;
+        this.fromSecond = Period.startOf(period.from(), zone);
+        this.toSecond = Period.startOf(period.to(), zone);
+        this.previousFromSecond = Period.startOf(period.previous().from(), zone);
+        this.firstDay = period.from().toEpochDay();
+        this.dayCount = (int) period.days();
+        this.dayMs = new long[dayCount];
+        this.dayPlays = new int[dayCount];
+    }
+
+    long previousFromSecond() {
+        return previousFromSecond;
+    }
+
+    long fromSecond() {
+        return fromSecond;
+    }
+
+    long toSecond() {
+        return toSecond;
+    }
+
+    void accept(ListenedStream s) {
+        long second = s.endEpochSecond();
+        if (second < previousFromSecond || second >= toSecond || !rules.counts(s.incognito())) {
+            return;
+        }
+        boolean inPeriod = second >= fromSecond;
+        if (ListeningRules.PODCAST_KIND.equals(s.kind())) {
+            if (inPeriod) {
+                addPodcast(s);
+            }
+            return;
+        }
+        if (!rules.musicKinds().contains(s.kind())) {
+            return;
+        }
+        long localSecond = second + zone.getOffset(Instant.ofEpochSecond(second)).getTotalSeconds();
+        long epochDay = Math.floorDiv(localSecond, 86_400L);
+        boolean play = rules.isPlay(s.msPlayed());
+
+        String artistName = s.catalogueArtistName() != null ? s.catalogueArtistName() : s.artistName();
+        String artistKey = ContentKey.normalise(artistName);
+        String albumKey = s.albumName() == null ? "" : ContentKey.normalise(s.albumName());
+        if (!albumKey.isEmpty()) {
+            albumKey = albumKey + '\u0001' + artistKey;
+        }
+        (inPeriod ? current : previous).add(s, play, epochDay, artistKey, albumKey);
+        if (!inPeriod) {
+            return;
+        }
+
+        int hour = (int) (Math.floorMod(localSecond, 86_400L) / 3600);
+        int weekday = (int) Math.floorMod(epochDay + 3, 7L); // 1970-01-01 was a Thursday; 0 = Monday
+        int day = (int) (epochDay - firstDay);
+        int p = play ? 1 : 0;
+        hourMs[hour] += s.msPlayed();
+        hourPlays[hour] += p;
+        weekdayMs[weekday] += s.msPlayed();
+        weekdayPlays[weekday] += p;
+        if (day >= 0 && day < dayCount) {
+            dayMs[day] += s.msPlayed();
+            dayPlays[day] += p;
+        }
+        if (s.skipped() != null) {
+            skipKnown++;
+            skipped += s.skipped() ? 1 : 0;
+        }
+
+        Tally track = tracks.computeIfAbsent(s.trackKey(), k -> new Tally());
+        track.add(s.msPlayed(), play);
+        if (track.rename(s.msPlayed(), s.trackName())) {
+            track.detail = artistName;
+            track.album = s.albumName();
+        }
+        if (s.trackUri() != null && (track.uri == null || s.msPlayed() >= track.uriMs)) {
+            track.uri = s.trackUri();
+            track.uriMs = s.msPlayed();
+        }
+        if (s.albumImage() != null) {
+            track.image = s.albumImage();
+        }
+
+        if (!artistKey.isEmpty()) {
+            Tally artist = artists.computeIfAbsent(artistKey, k -> new Tally());
+            artist.add(s.msPlayed(), play);
+            artist.rename(s.msPlayed(), artistName);
+            if (s.catalogueArtistId() != null) {
+                artist.id = s.catalogueArtistId();
+                artist.image = s.artistImage() != null ? s.artistImage() : artist.image;
+                fromCatalogue++;
+                catalogueArtists.computeIfAbsent(s.catalogueArtistId(), k -> new Tally()).add(s.msPlayed(), play);
+            } else {
+                fromExport++;
+            }
+        }
+        if (!albumKey.isEmpty()) {
+            Tally album = albums.computeIfAbsent(albumKey, k -> new Tally());
+            album.add(s.msPlayed(), play);
+            if (album.rename(s.msPlayed(), s.albumName())) {
+                album.detail = artistName;
+            }
+            album.id = s.albumId() != null ? s.albumId() : album.id;
+            album.image = s.albumImage() != null ? s.albumImage() : album.image;
+        }
+        String exportKey = ContentKey.normalise(s.artistName());
+        if (!exportKey.isEmpty()) {
+            Tally artist = exportArtists.computeIfAbsent(exportKey, k -> new Tally());
+            artist.add(s.msPlayed(), play);
+            artist.rename(s.msPlayed(), s.artistName());
+            artist.firstDay = Math.min(artist.firstDay, epochDay);
+        }
+    }
+
+    private void addPodcast(ListenedStream s) {
+        boolean play = rules.isPlay(s.msPlayed());
+        podcastTotals.add(s.msPlayed(), play);
+        String showKey = ContentKey.normalise(s.showName());
+        if (showKey.isEmpty()) {
+            return;
+        }
+        Tally show = shows.computeIfAbsent(showKey, k -> new Tally());
+        show.add(s.msPlayed(), play);
+        show.rename(s.msPlayed(), s.showName());
+        if (show.episodes == null) {
+            show.episodes = new HashSet<>();
+        }
+        show.episodes.add(ContentKey.normalise(s.episodeName()));
+    }
+
+    /** The catalogue artists heard in the period, whose genres the result needs. */
+    Set<String> catalogueArtistIds() {
+        return catalogueArtists.keySet();
+    }
+
+    /** The export's artist names of the period, for the "never heard before" check. */
+    Set<String> exportArtistKeys() {
+        return exportArtists.keySet();
+    }
+
+    /**
+     * @param genres       genre names per catalogue artist
+     * @param heardBefore  normalised export artist names that have a counted stream before the period
+     */
+    Wrapped result(String user, ZoneId zoneId, Period period, int limit, Map<String, List<String>> genres,
+            Set<String> heardBefore) {
+        Map<String, Tally> genreTallies = new HashMap<>();
+        catalogueArtists.forEach((id, tally) -> {
+            for (String genre : genres.getOrDefault(id, List.of())) {
+                Tally g = genreTallies.computeIfAbsent(genre, k -> new Tally());
+                g.name = genre;
+                g.ms += tally.ms;
+                g.plays += tally.plays;
+            }
+        });
+        List<Tally> newArtists = exportArtists.entrySet().stream()
+                .filter(e -> e.getValue().plays > 0 && !heardBefore.contains(e.getKey())).map(Map.Entry::getValue).toList();
+
+        Period before = period.previous();
+        return new Wrapped(user, zoneId.getId(), period.preset(), period.from().toString(), period.to().toString(),
+                rank.name().toLowerCase(java.util.Locale.ROOT), limit, artistSource(),
+                new Wrapped.Rules(rules.minPlayMs(), rules.musicKinds().stream().sorted().toList(), rules.includeIncognito()),
+                current.build(),
+                new Wrapped.Previous(before.from().toString(), before.to().toString(), previous.build()),
+                top(tracks.values(), limit, (r, t) -> new TopTrack(r, t.name, t.detail, t.album, t.uri, t.image,
+                        t.ms, minutes(t.ms), t.plays)),
+                top(artists.values(), limit, (r, t) -> new TopArtist(r, t.name, t.id, t.id != null ? "catalogue" : "export",
+                        t.image, t.ms, minutes(t.ms), t.plays)),
+                top(albums.values(), limit, (r, t) -> new TopAlbum(r, t.name, t.detail, t.id, t.image, t.ms,
+                        minutes(t.ms), t.plays)),
+                top(genreTallies.values(), limit, (r, t) -> new Ranked(r, t.name, t.ms, minutes(t.ms), t.plays)),
+                byHour(), byWeekday(), byMonth(period), byDay(period),
+                new NewArtists(newArtists.size(), top(newArtists, limit, (r, t) -> new NewArtist(r, t.name,
+                        LocalDate.ofEpochDay(t.firstDay).toString(), t.ms, minutes(t.ms), t.plays))),
+                current.longestStreak(), skipKnown == 0 ? null : (double) skipped / skipKnown,
+                new Podcasts(minutes(podcastTotals.ms), podcastTotals.ms, podcastTotals.plays, podcastTotals.streams,
+                        top(shows.values(), limit, (r, t) -> new Show(r, t.name, t.ms, minutes(t.ms), t.plays,
+                                t.episodes.size()))));
+    }
+
+    private String artistSource() {
+        if (fromCatalogue == 0) {
+            return "export";
+        }
+        return fromExport == 0 ? "catalogue" : "mixed";
+    }
+
+    private interface Entry<T> {
+        T make(int rank, Tally tally);
+    }
+
+    private <T> List<T> top(Collection<Tally> tallies, int limit, Entry<T> entry) {
+        List<Tally> sorted = tallies.stream().sorted(rank.order()).limit(limit).toList();
+        List<T> out = new ArrayList<>(sorted.size());
+        for (int i = 0; i < sorted.size(); i++) {
+            out.add(entry.make(i + 1, sorted.get(i)));
+        }
+        return out;
+    }
+
+    private List<HourSlot> byHour() {
+        List<HourSlot> out = new ArrayList<>(24);
+        for (int h = 0; h < 24; h++) {
+            out.add(new HourSlot(h, hourMs[h], minutes(hourMs[h]), hourPlays[h]));
+        }
+        return out;
+    }
+
+    private List<WeekdaySlot> byWeekday() {
+        List<WeekdaySlot> out = new ArrayList<>(7);
+        for (int d = 0; d < 7; d++) {
+            out.add(new WeekdaySlot(DayOfWeek.of(d + 1).name(), weekdayMs[d], minutes(weekdayMs[d]), weekdayPlays[d]));
+        }
+        return out;
+    }
+
+    private List<DaySlot> byDay(Period period) {
+        List<DaySlot> out = new ArrayList<>(dayCount);
+        for (int d = 0; d < dayCount; d++) {
+            out.add(new DaySlot(period.from().plusDays(d).toString(), dayMs[d], minutes(dayMs[d]), dayPlays[d]));
+        }
+        return out;
+    }
+
+    private List<MonthSlot> byMonth(Period period) {
+        Map<YearMonth, long[]> months = new java.util.LinkedHashMap<>();
+        for (int d = 0; d < dayCount; d++) {
+            long[] m = months.computeIfAbsent(YearMonth.from(period.from().plusDays(d)), k -> new long[2]);
+            m[0] += dayMs[d];
+            m[1] += dayPlays[d];
+        }
+        List<MonthSlot> out = new ArrayList<>(months.size());
+        months.forEach((month, m) -> out.add(new MonthSlot(month.toString(), m[0], minutes(m[0]), (int) m[1])));
+        return out;
+    }
+
+    /** What was listened to under one key: a track, an artist, an album, a genre, a show. */
+    static final class Tally {
+        long ms;
+        int plays;
+        int streams;
+        String name;
+        int nameMs = -1;
+        String detail;
+        String album;
+        String uri;
+        int uriMs;
+        String id;
+        String image;
+        long firstDay = Long.MAX_VALUE;
+        Set<String> episodes;
+
+        void add(int msPlayed, boolean play) {
+            ms += msPlayed;
+            plays += play ? 1 : 0;
+            streams++;
+        }
+
+        /**
+         * Takes the spelling of the longest stream (ties: the first in code-point order), so the
+         * name shown does not depend on the order rows arrive in. True when it was taken.
+         */
+        boolean rename(int msPlayed, String candidate) {
+            if (candidate == null) {
+                return false;
+            }
+            if (msPlayed > nameMs || (msPlayed == nameMs && candidate.compareTo(name) < 0)) {
+                nameMs = msPlayed;
+                name = candidate;
+                return true;
+            }
+            return false;
+        }
+
+        String sortName() {
+            return name == null ? "" : name;
+        }
+    }
+
+    /** The totals of one period. */
+    private static final class TotalsBuilder {
+        long ms;
+        int plays;
+        int streams;
+        final Set<Long> tracks = new HashSet<>();
+        final Set<String> artists = new HashSet<>();
+        final Set<String> albums = new HashSet<>();
+        final Set<Long> days = new HashSet<>();
+
+        void add(ListenedStream s, boolean play, long epochDay, String artistKey, String albumKey) {
+            ms += s.msPlayed();
+            streams++;
+            if (!play) {
+                return;
+            }
+            plays++;
+            tracks.add(s.trackKey());
+            if (!artistKey.isEmpty()) {
+                artists.add(artistKey);
+            }
+            if (!albumKey.isEmpty()) {
+                albums.add(albumKey);
+            }
+            days.add(epochDay);
+        }
+
+        Totals build() {
+            return new Totals(minutes(ms), ms, plays, streams, tracks.size(), artists.size(), albums.size(), days.size());
+        }
+
+        int longestStreak() {
+            int best = 0;
+            for (long day : days) {
+                if (!days.contains(day - 1)) {
+                    int run = 1;
+                    while (days.contains(day + run)) {
+                        run++;
+                    }
+                    best = Math.max(best, run);
+                }
+            }
+            return best;
+        }
+    }
+}
