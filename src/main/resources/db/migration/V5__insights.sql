@@ -21,7 +21,7 @@ CREATE TABLE user_utc_offset (
 CREATE INDEX ix_stream_user_artist ON stream (user_id, artist_name, ts_utc);
 
 -- Every stream with its local time, the catalogue's description where enrichment has run, and
--- the flags of Encore's default rules (music = kind music or unknown, play = at least 30 s,
+-- the flags of Encore's default rules (music = kind music, or unknown with a name; play = 30 s or more;
 -- private sessions aside). The aggregate views below apply those rules, as the API does.
 CREATE VIEW v_stream_enriched AS
 SELECT s.stream_id,
@@ -34,7 +34,8 @@ SELECT s.stream_id,
        ${local_month} AS local_month,
        ${local_hour} AS local_hour,
        s.kind,
-       CASE WHEN s.kind IN ('music', 'unknown') THEN 1 ELSE 0 END AS is_music,
+       CASE WHEN s.kind = 'music' OR (s.kind = 'unknown' AND (s.track_name IS NOT NULL OR s.artist_name IS NOT NULL))
+            THEN 1 ELSE 0 END AS is_music,
        CASE WHEN s.ms_played >= 30000 THEN 1 ELSE 0 END AS is_play,
        CASE WHEN s.incognito = ${true} THEN 1 ELSE 0 END AS is_incognito,
        CASE WHEN s.skipped IS NULL THEN NULL WHEN s.skipped = ${true} THEN 1 ELSE 0 END AS is_skipped,

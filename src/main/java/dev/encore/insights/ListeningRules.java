@@ -8,9 +8,18 @@ import java.util.Set;
  */
 public record ListeningRules(int minPlayMs, Set<String> musicKinds, boolean includeIncognito) {
     public static final String PODCAST_KIND = "episode";
+    private static final String UNKNOWN_KIND = "unknown";
 
     public boolean isPlay(int msPlayed) {
         return msPlayed >= minPlayMs;
+    }
+
+    /**
+     * Music is one of the music kinds; a stream of unknown kind must at least name something
+     * (extended history has the odd row with no names and no URI at all).
+     */
+    public boolean isMusic(String kind, String trackName, String artistName) {
+        return musicKinds.contains(kind) && (!UNKNOWN_KIND.equals(kind) || trackName != null || artistName != null);
     }
 
     /** Whether a stream counts at all (private sessions), before music or podcast is asked. */

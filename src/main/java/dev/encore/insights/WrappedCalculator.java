@@ -124,7 +124,7 @@ final class WrappedCalculator {
             }
             return;
         }
-        if (!rules.musicKinds().contains(s.kind())) {
+        if (!rules.isMusic(s.kind(), s.trackName(), s.artistName())) {
             return;
         }
         long localSecond = second + zone.getOffset(Instant.ofEpochSecond(second)).getTotalSeconds();

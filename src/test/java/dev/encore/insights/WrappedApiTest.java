@@ -1,0 +1,210 @@
+package dev.encore.insights;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.encore.insights.ListeningOracle.Top;
+import dev.encore.insights.ListeningOracle.Totals;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@code /api/users/{user}/wrapped} over real exports, on H2 and PostgreSQL: every number equals
+ * what {@link ListeningOracle} works out from the raw JSON, for several periods, time zones and
+ * both rank modes.
+ */
+class WrappedApiTest {
+
+    @ParameterizedTest(name = "{0}: {1} {2}..{3} in {4}, by {5}")
+    @CsvSource({
+            "h2,         erin, 2024-01-01, 2025-01-01, UTC,                 minutes",
+            "postgresql, erin, 2024-01-01, 2024-04-01, America/Los_Angeles, plays",
+            "h2,         efr,  2023-01-01, 2023-11-16, Asia/Kolkata,        minutes",
+            "postgresql, efr,  2024-07-01, 2026-06-01, Europe/Madrid,       plays",
+            "postgresql, lena, 2016-01-01, 2021-01-01, Australia/Adelaide,  minutes",
+            "h2,         cee,  2024-12-07, 2025-01-04, Pacific/Auckland,    plays",
+    })
+    void everyNumberOfAPeriodMatchesTheRawExport(String kind, String user, LocalDate from, LocalDate to, ZoneId zone,
+            String rank) throws Exception {
+        InsightsFixture fixture = InsightsFixture.on(kind);
+        ListeningOracle oracle = fixture.oracle(user);
+        JsonNode w = fixture.ok("/api/users/" + user + "/wrapped?from=" + from + "&to=" + to + "&tz=" + zone
+                + "&rank=" + rank + "&limit=15");
+        boolean byPlays = rank.equals("plays");
+
+        assertThat(w.path("time_zone").asText()).isEqualTo(zone.getId());
+        Totals expected = oracle.totals(from, to, zone);
+        assertThat(expected.streams()).as("the period must hold data for the test to mean anything").isGreaterThan(20);
+        assertTotals(w.path("totals"), expected);
+        LocalDate before = from.minusDays(to.toEpochDay() - from.toEpochDay());
+        assertThat(w.path("previous").path("from").asText()).isEqualTo(before.toString());
+        assertTotals(w.path("previous").path("totals"), oracle.totals(before, from, zone));
+
+        assertThat(longs(w.path("by_hour"))).containsExactly(oracle.msByHour(from, to, zone));
+        assertThat(longs(w.path("by_weekday"))).containsExactly(oracle.msByWeekday(from, to, zone));
+        Map<String, Long> days = new LinkedHashMap<>();
+        w.path("by_day").forEach(d -> days.put(d.path("date").asText(), d.path("ms_played").asLong()));
+        assertThat(days).containsExactlyEntriesOf(oracle.msByDay(from, to, zone));
+        assertThat(w.path("by_month").findValues("ms_played").stream().mapToLong(JsonNode::asLong).sum())
+                .isEqualTo(expected.ms());
+
+        assertThat(top(w.path("top_tracks"), byPlays)).containsExactlyElementsOf(
+                expectedTop(oracle.topTracks(from, to, zone, byPlays, 15), byPlays));
+        assertThat(top(w.path("top_artists"), byPlays)).containsExactlyElementsOf(
+                expectedTop(oracle.topArtists(from, to, zone, byPlays, 15), byPlays));
+
+        assertThat(w.path("new_artists").path("count").asInt()).isEqualTo(oracle.newArtists(from, to, zone));
+        assertThat(w.path("longest_streak_days").asInt()).isEqualTo(oracle.longestStreak(from, to, zone));
+        Double skipRate = oracle.skipRate(from, to, zone);
+        if (skipRate == null) {
+            assertThat(w.path("skip_rate").isNull()).isTrue();
+        } else {
+            assertThat(w.path("skip_rate").asDouble()).isCloseTo(skipRate, within(1e-9));
+        }
+        assertThat(w.path("podcasts").path("ms_played").asLong()).isEqualTo(oracle.podcastMs(from, to, zone));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void presetsNameTheirDaysInTheUsersZone(String kind) throws Exception {
+        InsightsFixture fixture = InsightsFixture.on(kind);
+        JsonNode year = fixture.ok("/api/users/efr/wrapped?period=year:2024");
+        assertThat(year.path("from").asText()).isEqualTo("2024-01-01");
+        assertThat(year.path("to").asText()).isEqualTo("2025-01-01");
+        JsonNode wrapped = fixture.ok("/api/users/efr/wrapped?period=wrapped:2023&tz=Asia/Tokyo");
+        assertThat(wrapped.path("to").asText()).isEqualTo("2023-11-16");
+        ListeningOracle oracle = fixture.oracle("efr");
+        assertTotals(wrapped.path("totals"),
+                oracle.totals(LocalDate.of(2023, 1, 1), LocalDate.of(2023, 11, 16), ZoneId.of("Asia/Tokyo")));
+
+        // all: from the first to the last local day of the history
+        JsonNode all = fixture.ok("/api/users/efr/wrapped?period=all&tz=America/New_York");
+        assertThat(all.path("from").asText())
+                .isEqualTo(oracle.first(ZoneId.of("America/New_York")).toLocalDate().toString());
+        assertThat(all.path("totals").path("ms_played").asLong()).isEqualTo(
+                oracle.totals(LocalDate.of(2000, 1, 1), LocalDate.of(2100, 1, 1), ZoneId.of("America/New_York")).ms());
+
+        JsonNode last = fixture.ok("/api/users/efr/wrapped?period=last:4w");
+        assertThat(LocalDate.parse(last.path("to").asText()).toEpochDay()
+                - LocalDate.parse(last.path("from").asText()).toEpochDay()).isEqualTo(28);
+        assertThat(last.path("to").asText()).isEqualTo(LocalDate.now(ZoneId.of("UTC")).plusDays(1).toString());
+        assertThat(last.path("by_hour").size()).isEqualTo(24);
+        assertThat(last.path("by_weekday").size()).isEqualTo(7);
+        assertThat(last.path("by_day").size()).isEqualTo(28);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aUsersOwnTimeZoneMovesTheirDaysAndHours(String kind) throws Exception {
+        InsightsFixture fixture = InsightsFixture.on(kind);
+        String query = "/api/users/cee/wrapped?from=2024-12-07&to=2025-02-12";
+        JsonNode utc = fixture.ok(query);
+        assertThat(utc.path("time_zone").asText()).isEqualTo("UTC");
+
+        JsonNode user = fixture.put("/api/users/cee", "{\"time_zone\": \"America/Sao_Paulo\"}").body();
+        try {
+            assertThat(user.path("time_zone").asText()).isEqualTo("America/Sao_Paulo");
+            JsonNode local = fixture.ok(query);
+            ZoneId zone = ZoneId.of("America/Sao_Paulo");
+            ListeningOracle oracle = fixture.oracle("cee");
+            assertThat(local.path("time_zone").asText()).isEqualTo(zone.getId());
+            assertThat(longs(local.path("by_hour"))).containsExactly(
+                    oracle.msByHour(LocalDate.of(2024, 12, 7), LocalDate.of(2025, 2, 12), zone));
+            assertThat(longs(local.path("by_hour"))).isNotEqualTo(longs(utc.path("by_hour")));
+            assertThat(fixture.ok("/api/users").findValues("time_zone").stream().map(JsonNode::asText))
+                    .contains("America/Sao_Paulo");
+        } finally {
+            fixture.put("/api/users/cee", "{\"time_zone\": \"UTC\"}");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void usersAreListedWithTheExtentOfTheirHistory(String kind) throws Exception {
+        InsightsFixture fixture = InsightsFixture.on(kind);
+        JsonNode users = fixture.ok("/api/users").path("users");
+        List<String> names = new ArrayList<>();
+        users.forEach(u -> names.add(u.path("user").asText()));
+        assertThat(names).containsAll(InsightsFixture.USERS.keySet());
+        for (JsonNode u : users) {
+            if (u.path("user").asText().equals("efr")) {
+                assertThat(u.path("first_stream").asText()).isEqualTo("2022-05-22T13:01:24Z");
+                assertThat(u.path("last_stream").asText()).isEqualTo("2026-05-31T08:49:24Z");
+                assertThat(u.path("streams").asLong()).isEqualTo(
+                        fixture.app.count("SELECT COUNT(*) FROM stream WHERE user_id = 'efr'"));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "/api/users/erin/wrapped?from=2024-13-01&to=2025-01-01 | 400 | from '2024-13-01' is not a date",
+            "/api/users/erin/wrapped?from=2024-02-01&to=2024-01-01 | 400 | must be before to",
+            "/api/users/erin/wrapped?from=2024-02-01               | 400 | Give both from and to",
+            "/api/users/erin/wrapped?period=all&from=2024-01-01&to=2024-02-01 | 400 | either period or from and to",
+            "/api/users/erin/wrapped?period=year:24                | 400 | period 'year:24' is not one of",
+            "/api/users/erin/wrapped?rank=loudest                  | 400 | rank 'loudest' is not minutes or plays",
+            "/api/users/erin/wrapped?limit=0                       | 400 | limit '0' is not a number from 1 to 100",
+            "/api/users/erin/wrapped?limit=ten                     | 400 | limit 'ten'",
+            "/api/users/erin/wrapped?tz=Mars/Olympus               | 400 | tz 'Mars/Olympus' is not a time zone",
+            "/api/users/erin/wrapped?from=1066-10-14&to=2024-01-01 | 400 | out of range",
+            "/api/users/nobody/wrapped                             | 404 | No user 'nobody'",
+    })
+    void badRequestsAreRefusedWithAMessageThatSaysWhatIsWrong(String path, int status, String message) throws Exception {
+        InsightsFixture.Answer answer = InsightsFixture.on("h2").get(path);
+        assertThat(answer.status()).isEqualTo(status);
+        assertThat(answer.body().path("error").asText()).contains(message);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "/api/users/erin | {\"time_zone\": \"Nowhere/Special\"} | 400 | time_zone 'Nowhere/Special' is not a time zone",
+            "/api/users/erin | {\"zone\": \"UTC\"}                  | 400 | no time_zone",
+            "/api/users/erin | not json                             | 400 | not JSON",
+            "/api/users/ghost | {\"time_zone\": \"UTC\"}            | 404 | No user 'ghost'",
+    })
+    void aTimeZoneIsOnlySetWhenItIsOne(String path, String body, int status, String message) throws Exception {
+        InsightsFixture.Answer answer = InsightsFixture.on("h2").put(path, body);
+        assertThat(answer.status()).isEqualTo(status);
+        assertThat(answer.body().path("error").asText()).contains(message);
+    }
+
+    static void assertTotals(JsonNode actual, Totals expected) {
+        assertThat(actual.path("ms_played").asLong()).as("ms_played").isEqualTo(expected.ms());
+        assertThat(actual.path("minutes").asDouble()).as("minutes").isCloseTo(expected.ms() / 60000.0, within(0.005));
+        assertThat(actual.path("plays").asInt()).as("plays").isEqualTo(expected.plays());
+        assertThat(actual.path("streams").asInt()).as("streams").isEqualTo(expected.streams());
+        assertThat(actual.path("distinct_tracks").asInt()).as("distinct_tracks").isEqualTo(expected.tracks());
+        assertThat(actual.path("distinct_artists").asInt()).as("distinct_artists").isEqualTo(expected.artists());
+        assertThat(actual.path("distinct_albums").asInt()).as("distinct_albums").isEqualTo(expected.albums());
+        assertThat(actual.path("days_listened").asInt()).as("days_listened").isEqualTo(expected.days());
+    }
+
+    /** A top list as (normalised name, the ranked measure): names that tie fully are interchangeable. */
+    static List<String> top(JsonNode list, boolean byPlays) {
+        List<String> out = new ArrayList<>();
+        list.forEach(e -> out.add(ListeningOracle.norm(e.path("name").asText())
+                + " = " + (byPlays ? e.path("plays").asLong() : e.path("ms_played").asLong())));
+        return out;
+    }
+
+    static List<String> expectedTop(List<Top> tops, boolean byPlays) {
+        return tops.stream().map(t -> t.key() + " = " + (byPlays ? t.plays() : t.ms())).toList();
+    }
+
+    private static long[] longs(JsonNode slots) {
+        long[] out = new long[slots.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = slots.get(i).path("ms_played").asLong();
+        }
+        return out;
+    }
+}
