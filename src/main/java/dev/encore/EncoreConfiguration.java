@@ -15,6 +15,7 @@ import dev.encore.intake.ExportImporter;
 import dev.encore.intake.ImportFileProcessor;
 import dev.encore.intake.LocalFileMover;
 import dev.encore.intake.SourceUsers;
+import dev.encore.store.ArtistFirstStreams;
 import dev.encore.store.Database;
 import dev.encore.store.FileClaimRepository;
 import dev.encore.store.ImportStore;
@@ -102,6 +103,8 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("adlsFileMover", new AdlsFileMover(adls, text(p, "encore.adls.filesystem"),
                 text(p, "encore.adls.processed-dir"), text(p, "encore.adls.rejected-dir")));
 
+        // a database from before artist_first_stream existed gets it filled once
+        ArtistFirstStreams.backfillIfEmpty(database.dataSource());
         ReportingZones zones = new ReportingZones(database.dataSource(),
                 ReportingZones.parse(text(p, "encore.default-time-zone"), "encore.default-time-zone"));
         // the default zone may have changed while Encore was down: the BI views follow it
@@ -110,7 +113,8 @@ public class EncoreConfiguration implements CamelConfiguration {
         ListeningRules rules = new ListeningRules(integer(p, "encore.insights.min-play-ms"),
                 Set.of(text(p, "encore.insights.music-kinds").split("\\s*,\\s*")),
                 Boolean.parseBoolean(text(p, "encore.insights.include-incognito")));
-        registry.bind("insightsApi", new InsightsApi(new InsightsStore(database.dataSource()), zones, rules,
+        registry.bind("insightsApi", new InsightsApi(new InsightsStore(database.dataSource(),
+                number(p, "encore.insights.cache-max-streams")), zones, rules,
                 Clock.systemUTC()));
         registry.bind("dashboardAssets", new DashboardAssets());
         registry.bind("platform-http-engine", new ApiHttpEngine(integer(p, "camel.server.port")));

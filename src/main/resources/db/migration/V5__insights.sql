@@ -16,9 +16,18 @@ CREATE TABLE user_utc_offset (
     PRIMARY KEY (user_id, utc_from)
 );
 
--- "First ever heard": for the artists of a period, is there an earlier stream? One index probe
--- per artist instead of reading the whole history before the period.
-CREATE INDEX ix_stream_user_artist ON stream (user_id, artist_name, ts_utc);
+-- When each user first streamed each artist (normalised name), per kind and private session or
+-- not: "new artists of a period" reads this instead of the whole history before the period.
+-- Written by every import (see ArtistFirstStreams); artist_hash keeps the key short for SQL Server.
+CREATE TABLE artist_first_stream (
+    user_id         ${text}(100) NOT NULL,
+    artist_hash     BIGINT NOT NULL,
+    kind            ${text}(10) NOT NULL,
+    private_session INT NOT NULL,
+    artist_key      ${text}(1000) NOT NULL,
+    first_ts_utc    ${timestamp} NOT NULL,
+    PRIMARY KEY (user_id, artist_hash, kind, private_session)
+);
 
 -- Every stream with its local time, the catalogue's description where enrichment has run, and
 -- the flags of Encore's default rules (music = kind music, or unknown with a name; play = 30 s or more;

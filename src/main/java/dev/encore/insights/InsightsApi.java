@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.encore.insights.InsightsStore.UserSummary;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.List;
@@ -79,15 +80,16 @@ public final class InsightsApi {
         ZoneId zone = tz == null || tz.isBlank() ? own.get() : ReportingZones.parse(tz, "tz");
         WrappedCalculator.Rank order = WrappedCalculator.Rank.parse(rank);
         int top = limit(limit);
-        Period p = Period.resolve(period, from, to, LocalDate.now(clock.withZone(zone)), () -> history(user, zone));
+        ListeningHistory history = store.history(user);
+        Period p = Period.resolve(period, from, to, LocalDate.now(clock.withZone(zone)), () -> extent(history, zone));
         if (p.from().getYear() < 1900 || p.days() > MAX_YEARS * 366L) {
             throw new BadRequestException("The period " + p.from() + " to " + p.to()
                     + " is out of range: from 1900 on, at most " + MAX_YEARS + " years");
         }
-        WrappedCalculator calculator = new WrappedCalculator(rules, zone, p, order);
-        store.streams(user, calculator.previousFromSecond(), calculator.toSecond(), calculator::accept);
-        Set<String> heardBefore = store.heardBefore(user, calculator.fromSecond(), calculator.toSecond(), rules);
-        return calculator.result(user, zone, p, top, store.genres(calculator.catalogueArtistIds()), heardBefore);
+        WrappedCalculator calculator = new WrappedCalculator(rules, store.catalogue(), zone, p, order);
+        history.forEach(calculator.previousFromSecond(), calculator.toSecond(), calculator::accept);
+        Set<String> heardBefore = store.heardBefore(user, calculator.fromSecond(), rules);
+        return calculator.result(user, zone, p, top, heardBefore);
     }
 
     /** The JSON of an error, as the {@code api-errors} route configuration answers it. */
@@ -95,13 +97,10 @@ public final class InsightsApi {
         return json.writeValueAsString(Map.of("error", e.getMessage()));
     }
 
-    private Optional<Period> history(String user, ZoneId zone) {
-        try {
-            return store.extent(user).map(e -> new Period(LocalDate.ofInstant(e[0], zone),
-                    LocalDate.ofInstant(e[1], zone).plusDays(1), "all"));
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not read the history of " + user, e);
-        }
+    private static Optional<Period> extent(ListeningHistory history, ZoneId zone) {
+        long[] e = history.extent();
+        return e == null ? Optional.empty() : Optional.of(new Period(LocalDate.ofInstant(Instant.ofEpochSecond(e[0]), zone),
+                LocalDate.ofInstant(Instant.ofEpochSecond(e[1]), zone).plusDays(1), "all"));
     }
 
     private static int limit(String value) {

@@ -37,6 +37,7 @@ import java.util.Set;
  */
 final class WrappedCalculator {
     private final ListeningRules rules;
+    private final CatalogueSnapshot catalogue;
     private final ZoneRules zone;
     private final Rank rank;
     private final long fromSecond;
@@ -54,6 +55,8 @@ final class WrappedCalculator {
     private final Map<String, Tally> exportArtists = new HashMap<>();
     private final Map<String, Tally> shows = new HashMap<>();
     private final Tally podcastTotals = new Tally();
+    // names repeat thousands of times in a year: fold each spelling once
+    private final Map<String, String> normalised = new HashMap<>();
     private final long[] hourMs = new long[24];
     private final int[] hourPlays = new int[24];
     private final long[] weekdayMs = new long[7];
@@ -87,8 +90,9 @@ final class WrappedCalculator {
         }
     }
 
-    WrappedCalculator(ListeningRules rules, ZoneId zone, Period period, Rank rank) {
+    WrappedCalculator(ListeningRules rules, CatalogueSnapshot catalogue, ZoneId zone, Period period, Rank rank) {
         this.rules = rules;
+        this.catalogue = catalogue;
         this.zone = zone.getRules();
         this.rank = rank;
         this.fromSecond = Period.startOf(period.from(), zone);
@@ -131,9 +135,11 @@ final class WrappedCalculator {
         long epochDay = Math.floorDiv(localSecond, 86_400L);
         boolean play = rules.isPlay(s.msPlayed());
 
-        String artistName = s.catalogueArtistName() != null ? s.catalogueArtistName() : s.artistName();
-        String artistKey = ContentKey.normalise(artistName);
-        String albumKey = s.albumName() == null ? "" : ContentKey.normalise(s.albumName());
+        CatalogueSnapshot.Described described = catalogue.find(s.trackUri(), s.trackKey());
+        String artistId = described == null ? null : described.artistId();
+        String artistName = described != null && described.artistName() != null ? described.artistName() : s.artistName();
+        String artistKey = normalise(artistName);
+        String albumKey = s.albumName() == null ? "" : normalise(s.albumName());
         if (!albumKey.isEmpty()) {
             albumKey = albumKey + '\u0001' + artistKey;
         }
@@ -169,19 +175,19 @@ final class WrappedCalculator {
             track.uri = s.trackUri();
             track.uriMs = s.msPlayed();
         }
-        if (s.albumImage() != null) {
-            track.image = s.albumImage();
+        if (described != null && described.albumImage() != null) {
+            track.image = described.albumImage();
         }
 
         if (!artistKey.isEmpty()) {
             Tally artist = artists.computeIfAbsent(artistKey, k -> new Tally());
             artist.add(s.msPlayed(), play);
             artist.rename(s.msPlayed(), artistName);
-            if (s.catalogueArtistId() != null) {
-                artist.id = s.catalogueArtistId();
-                artist.image = s.artistImage() != null ? s.artistImage() : artist.image;
+            if (artistId != null && described.artistName() != null) {
+                artist.id = artistId;
+                artist.image = described.artistImage() != null ? described.artistImage() : artist.image;
                 fromCatalogue++;
-                catalogueArtists.computeIfAbsent(s.catalogueArtistId(), k -> new Tally()).add(s.msPlayed(), play);
+                catalogueArtists.computeIfAbsent(artistId, k -> new Tally()).add(s.msPlayed(), play);
             } else {
                 fromExport++;
             }
@@ -192,10 +198,12 @@ final class WrappedCalculator {
             if (album.rename(s.msPlayed(), s.albumName())) {
                 album.detail = artistName;
             }
-            album.id = s.albumId() != null ? s.albumId() : album.id;
-            album.image = s.albumImage() != null ? s.albumImage() : album.image;
+            if (described != null && described.albumId() != null) {
+                album.id = described.albumId();
+                album.image = described.albumImage() != null ? described.albumImage() : album.image;
+            }
         }
-        String exportKey = ContentKey.normalise(s.artistName());
+        String exportKey = normalise(s.artistName());
         if (!exportKey.isEmpty()) {
             Tally artist = exportArtists.computeIfAbsent(exportKey, k -> new Tally());
             artist.add(s.msPlayed(), play);
@@ -207,7 +215,7 @@ final class WrappedCalculator {
     private void addPodcast(ListenedStream s) {
         boolean play = rules.isPlay(s.msPlayed());
         podcastTotals.add(s.msPlayed(), play);
-        String showKey = ContentKey.normalise(s.showName());
+        String showKey = normalise(s.showName());
         if (showKey.isEmpty()) {
             return;
         }
@@ -217,28 +225,21 @@ final class WrappedCalculator {
         if (show.episodes == null) {
             show.episodes = new HashSet<>();
         }
-        show.episodes.add(ContentKey.normalise(s.episodeName()));
+        show.episodes.add(normalise(s.episodeName()));
     }
 
-    /** The catalogue artists heard in the period, whose genres the result needs. */
-    Set<String> catalogueArtistIds() {
-        return catalogueArtists.keySet();
-    }
-
-    /** The export's artist names of the period, for the "never heard before" check. */
-    Set<String> exportArtistKeys() {
-        return exportArtists.keySet();
+    private String normalise(String name) {
+        return name == null ? "" : normalised.computeIfAbsent(name, ContentKey::normalise);
     }
 
     /**
-     * @param genres       genre names per catalogue artist
      * @param heardBefore  normalised export artist names that have a counted stream before the period
      */
-    Wrapped result(String user, ZoneId zoneId, Period period, int limit, Map<String, List<String>> genres,
-            Set<String> heardBefore) {
+    Wrapped result(String user, ZoneId zoneId, Period period, int limit, Set<String> heardBefore) {
+        // a stream counts fully towards each genre of its artist
         Map<String, Tally> genreTallies = new HashMap<>();
         catalogueArtists.forEach((id, tally) -> {
-            for (String genre : genres.getOrDefault(id, List.of())) {
+            for (String genre : catalogue.genres(id)) {
                 Tally g = genreTallies.computeIfAbsent(genre, k -> new Tally());
                 g.name = genre;
                 g.ms += tally.ms;

@@ -7,6 +7,7 @@ import dev.encore.export.StreamingHistoryReader;
 import dev.encore.export.TimePrecision;
 import dev.encore.export.UnreadableExportException;
 import dev.encore.export.ZipLimits;
+import dev.encore.store.ArtistFirstStreams;
 import dev.encore.store.Database;
 import dev.encore.store.ImportStore;
 import dev.encore.store.ImportStore.RunCounts;
@@ -143,15 +144,18 @@ public final class ExportImporter {
                 store.lockUser(c, user);
                 int upgraded;
                 int inserted;
+                ArtistFirstStreams firsts = new ArtistFirstStreams();
                 try (StreamUpserter upserter = new StreamUpserter(c, database.dialect(), user, runId,
                         format.precision(), store.hasMinutePrecisionStreams(c, user), batchSize)) {
                     for (StreamRecord r = reader.next(); r != null; r = reader.next()) {
                         upserter.add(r);
+                        firsts.add(r.artistName(), r.kind().dbValue(), r.incognito(), r.endedAt());
                     }
                     upserter.flush();
                     upgraded = upserter.upgraded();
                     inserted = upserter.inserted();
                 }
+                firsts.save(c, user);
                 if (format.precision() == TimePrecision.MINUTE) {
                     store.markMinuteStreams(c, user);
                 }

@@ -67,7 +67,7 @@ public final class CatalogueStore {
     }
 
     public void saveTracks(List<TrackRow> tracks) throws SQLException {
-        inTransaction(c -> {
+        describing(c -> {
             for (TrackRow t : tracks) {
                 execute(c, "DELETE FROM track_artist WHERE track_id = ?", t.trackId());
                 execute(c, "DELETE FROM track WHERE track_id = ?", t.trackId());
@@ -84,7 +84,7 @@ public final class CatalogueStore {
     }
 
     public void saveAlbums(List<AlbumRow> albums) throws SQLException {
-        inTransaction(c -> {
+        describing(c -> {
             for (AlbumRow a : albums) {
                 execute(c, "DELETE FROM album WHERE album_id = ?", a.albumId());
                 execute(c, "INSERT INTO album (album_id, name, album_type, release_date, release_date_precision, "
@@ -96,7 +96,7 @@ public final class CatalogueStore {
     }
 
     public void saveArtists(List<ArtistRow> artists, String genreSource) throws SQLException {
-        inTransaction(c -> {
+        describing(c -> {
             for (ArtistRow a : artists) {
                 execute(c, "DELETE FROM artist WHERE artist_id = ?", a.artistId());
                 execute(c, "INSERT INTO artist (artist_id, name, image_url, followers, popularity, described_at) "
@@ -136,7 +136,7 @@ public final class CatalogueStore {
 
     /** Caches what a search found for a name pair: the track's ID, or null for no exact match. */
     public void saveNameMatch(NameOnly names, String trackId) throws SQLException {
-        inTransaction(c -> {
+        describing(c -> {
             execute(c, "DELETE FROM name_match WHERE content_hash = ?", names.contentHash());
             execute(c, "INSERT INTO name_match (content_hash, artist_name, track_name, track_id, searched_at) "
                             + "VALUES (?, ?, ?, ?, ?)",
@@ -167,7 +167,7 @@ public final class CatalogueStore {
 
     /** Stores what MusicBrainz said about an artist: its MBID (or null) and genres, with source musicbrainz. */
     public void saveMusicBrainzGenres(String artistId, String mbid, List<String> genres) throws SQLException {
-        inTransaction(c -> {
+        describing(c -> {
             execute(c, "DELETE FROM musicbrainz_lookup WHERE artist_id = ?", artistId);
             execute(c, "INSERT INTO musicbrainz_lookup (artist_id, mbid, looked_up_at) VALUES (?, ?, ?)",
                     artistId, mbid, Database.utc(Instant.now()));
@@ -274,7 +274,24 @@ public final class CatalogueStore {
         }
     }
 
-    private static void execute(Connection c, String sql, Object... params) throws SQLException {
+    /** The setting that changes whenever the catalogue does, so readers know their copy is stale. */
+    public static final String CATALOGUE_VERSION = "catalogue_version";
+
+    /** A change to what the catalogue describes, and a new {@link #CATALOGUE_VERSION} with it. */
+    private void describing(Work work) throws SQLException {
+        inTransaction(c -> {
+            work.run(c);
+            Object now = Database.utc(java.time.Instant.now());
+            String version = java.util.UUID.randomUUID().toString();
+            if (execute(c, "UPDATE api_setting SET setting_value = ?, changed_at = ? WHERE setting_name = ?",
+                    version, now, CATALOGUE_VERSION) == 0) {
+                execute(c, "INSERT INTO api_setting (setting_name, setting_value, changed_at) VALUES (?, ?, ?)",
+                        CATALOGUE_VERSION, version, now);
+            }
+        });
+    }
+
+    private static int execute(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 if (params[i] == null) {
@@ -283,7 +300,7 @@ public final class CatalogueStore {
                     ps.setObject(i + 1, params[i]);
                 }
             }
-            ps.executeUpdate();
+            return ps.executeUpdate();
         }
     }
 }

@@ -1,0 +1,128 @@
+package dev.encore.store;
+
+import dev.encore.export.ContentKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * When each user first streamed each artist ({@code artist_first_stream}), per stream kind and
+ * private session or not, so "new artists of a period" is one small read instead of a search
+ * through the whole history before it. Kept up to date by every import, in its transaction.
+ */
+public final class ArtistFirstStreams {
+    private record Key(String artist, String kind, boolean privateSession) {
+    }
+
+    private final Map<Key, Instant> firsts = new HashMap<>();
+
+    /** Notes a stream of the file being loaded. */
+    public void add(String artistName, String kind, Boolean incognito, Instant endedAt) {
+        String artist = ContentKey.normalise(artistName);
+        if (!artist.isEmpty()) {
+            firsts.merge(new Key(artist, kind, Boolean.TRUE.equals(incognito)), endedAt,
+                    (a, b) -> a.isBefore(b) ? a : b);
+        }
+    }
+
+    /** Writes what the file added, inside the import's transaction: new artists, and earlier first streams. */
+    public void save(Connection c, String user) throws SQLException {
+        if (firsts.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement("INSERT INTO artist_first_stream "
+                + "(user_id, artist_hash, kind, private_session, artist_key, first_ts_utc) SELECT ?, ?, ?, ?, ?, ? "
+                + "WHERE NOT EXISTS (SELECT 1 FROM artist_first_stream WHERE user_id = ? AND artist_hash = ? "
+                + "AND kind = ? AND private_session = ?)");
+                PreparedStatement earlier = c.prepareStatement("UPDATE artist_first_stream SET first_ts_utc = ? "
+                        + "WHERE user_id = ? AND artist_hash = ? AND kind = ? AND private_session = ? AND first_ts_utc > ?")) {
+            for (Map.Entry<Key, Instant> e : firsts.entrySet()) {
+                Key k = e.getKey();
+                long hash = hash(k.artist());
+                int session = k.privateSession() ? 1 : 0;
+                LocalDateTime first = Database.utc(e.getValue());
+                bind(insert, user, hash, k.kind(), session, k.artist(), first, user, hash, k.kind(), session);
+                insert.addBatch();
+                bind(earlier, first, user, hash, k.kind(), session, first);
+                earlier.addBatch();
+            }
+            insert.executeBatch();
+            earlier.executeBatch();
+        }
+        firsts.clear();
+    }
+
+    /**
+     * The normalised artist names the user streamed before {@code before}, counting only the
+     * given kinds and, unless asked, no private sessions.
+     */
+    public static Set<String> heardBefore(Connection c, String user, Instant before, List<String> kinds,
+            boolean includePrivate) throws SQLException {
+        String sql = "SELECT DISTINCT artist_key FROM artist_first_stream WHERE user_id = ? AND first_ts_utc < ? AND kind IN ("
+                + String.join(", ", java.util.Collections.nCopies(kinds.size(), "?")) + ")"
+                + (includePrivate ? "" : " AND private_session = 0");
+        Set<String> artists = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, user);
+            ps.setObject(2, Database.utc(before));
+            for (int i = 0; i < kinds.size(); i++) {
+                ps.setString(3 + i, kinds.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    artists.add(rs.getString(1));
+                }
+            }
+        }
+        return artists;
+    }
+
+    /** Fills the table from the streams already stored (a database from before it existed). */
+    public static void backfillIfEmpty(DataSource dataSource) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM artist_first_stream")) {
+                rs.next();
+                if (rs.getLong(1) > 0) {
+                    return;
+                }
+            }
+            c.setAutoCommit(false);
+            Map<String, ArtistFirstStreams> perUser = new HashMap<>();
+            try (ResultSet rs = st.executeQuery("SELECT user_id, artist_name, kind, incognito, MIN(ts_utc) FROM stream "
+                    + "WHERE artist_name IS NOT NULL GROUP BY user_id, artist_name, kind, incognito")) {
+                while (rs.next()) {
+                    boolean incognito = rs.getBoolean(4);
+                    perUser.computeIfAbsent(rs.getString(1), u -> new ArtistFirstStreams()).add(rs.getString(2),
+                            rs.getString(3), incognito,
+                            rs.getObject(5, LocalDateTime.class).toInstant(ZoneOffset.UTC));
+                }
+            }
+            for (Map.Entry<String, ArtistFirstStreams> e : perUser.entrySet()) {
+                e.getValue().save(c, e.getKey());
+            }
+            c.commit();
+        }
+    }
+
+    // a short key: SQL Server cannot index 1,000-character names
+    private static long hash(String normalisedArtist) {
+        return ContentKey.of(null, normalisedArtist, null, null, null, null);
+    }
+
+    private static void bind(PreparedStatement ps, Object... values) throws SQLException {
+        for (int i = 0; i < values.length; i++) {
+            ps.setObject(i + 1, values[i]);
+        }
+    }
+}
