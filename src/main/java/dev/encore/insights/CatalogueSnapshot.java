@@ -27,9 +27,12 @@ final class CatalogueSnapshot {
     record Described(String artistId, String artistName, String artistImage, String albumId, String albumImage) {
     }
 
+    /** Before any enrichment. */
+    static final CatalogueSnapshot EMPTY = new CatalogueSnapshot("", Map.of(), Map.of(), Map.of());
+
     private final String version;
-    private final Map<String, Described> tracks;
-    private final Map<Long, String> nameMatches;
+    private final Map<String, Described> tracks; // track URI -> description
+    private final Map<Long, String> nameMatches; // content key -> track URI
     private final Map<String, List<String>> genres;
 
     private CatalogueSnapshot(String version, Map<String, Described> tracks, Map<Long, String> nameMatches,
@@ -42,10 +45,12 @@ final class CatalogueSnapshot {
 
     /** The track a stream played as the catalogue describes it, or null. */
     Described find(String trackUri, long contentHash) {
-        String id = trackUri != null && trackUri.startsWith(TRACK_URI_PREFIX)
-                ? trackUri.substring(TRACK_URI_PREFIX.length())
-                : trackUri == null ? nameMatches.get(contentHash) : null;
-        return id == null ? null : tracks.get(id);
+        if (tracks.isEmpty()) {
+            return null;
+        }
+        // keyed by the whole URI: the stream's (shared) URI string hashes once, and no substring is cut per stream
+        String uri = trackUri != null ? trackUri : nameMatches.get(contentHash);
+        return uri == null ? null : tracks.get(uri);
     }
 
     List<String> genres(String artistId) {
@@ -68,7 +73,7 @@ final class CatalogueSnapshot {
                     LEFT JOIN album al ON al.album_id = t.album_id""");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    tracks.put(rs.getString(1), new Described(rs.getString(2), rs.getString(3), rs.getString(4),
+                    tracks.put(TRACK_URI_PREFIX + rs.getString(1), new Described(rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getString(6)));
                 }
             }
@@ -77,7 +82,7 @@ final class CatalogueSnapshot {
                     "SELECT content_hash, track_id FROM name_match WHERE track_id IS NOT NULL");
                     ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    nameMatches.put(rs.getLong(1), rs.getString(2));
+                    nameMatches.put(rs.getLong(1), TRACK_URI_PREFIX + rs.getString(2));
                 }
             }
             Map<String, List<String>> genres = new HashMap<>();

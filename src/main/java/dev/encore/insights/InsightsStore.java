@@ -104,6 +104,7 @@ public final class InsightsStore {
     private ListeningHistory load(String user, String version) throws SQLException {
         List<ListenedStream> streams = new ArrayList<>();
         Map<String, String> names = new HashMap<>(); // one String per distinct name
+        Map<Long, Long> keys = new HashMap<>();
         try (Connection c = dataSource.getConnection()) {
             boolean h2 = c.getMetaData().getURL().startsWith("jdbc:h2:");
             c.setAutoCommit(false);
@@ -116,7 +117,8 @@ public final class InsightsStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         streams.add(new ListenedStream(rs.getObject(1, LocalDateTime.class).toEpochSecond(ZoneOffset.UTC),
-                                rs.getInt(2), once(names, rs.getString(3)), rs.getLong(4), once(names, rs.getString(5)),
+                                rs.getInt(2), once(names, rs.getString(3)), keys.computeIfAbsent(rs.getLong(4), k -> k),
+                                once(names, rs.getString(5)),
                                 once(names, rs.getString(6)), once(names, rs.getString(7)), once(names, rs.getString(8)),
                                 once(names, rs.getString(9)), once(names, rs.getString(10)), bool(rs, 11), bool(rs, 12)));
                     }

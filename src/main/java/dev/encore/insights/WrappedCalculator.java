@@ -46,11 +46,11 @@ final class WrappedCalculator {
     private final long firstDay;
     private final int dayCount;
 
-    private final TotalsBuilder current = new TotalsBuilder();
-    private final TotalsBuilder previous = new TotalsBuilder();
+    private final TotalsBuilder current;
+    private final TotalsBuilder previous;
     private final Map<Long, Tally> tracks = new HashMap<>();
     private final Map<String, Tally> artists = new HashMap<>();
-    private final Map<String, Tally> albums = new HashMap<>();
+    private final Map<AlbumKey, Tally> albums = new HashMap<>();
     private final Map<String, Tally> catalogueArtists = new HashMap<>();
     private final Map<String, Tally> exportArtists = new HashMap<>();
     private final Map<String, Tally> shows = new HashMap<>();
@@ -100,6 +100,9 @@ final class WrappedCalculator {
         this.previousFromSecond = Period.startOf(period.previous().from(), zone);
         this.firstDay = period.from().toEpochDay();
         this.dayCount = (int) period.days();
+        long previousFirstDay = period.previous().from().toEpochDay();
+        this.current = new TotalsBuilder(false, previousFirstDay);
+        this.previous = new TotalsBuilder(true, previousFirstDay);
         this.dayMs = new long[dayCount];
         this.dayPlays = new int[dayCount];
     }
@@ -139,14 +142,14 @@ final class WrappedCalculator {
         String artistId = described == null ? null : described.artistId();
         String artistName = described != null && described.artistName() != null ? described.artistName() : s.artistName();
         String artistKey = normalise(artistName);
-        String albumKey = s.albumName() == null ? "" : normalise(s.albumName());
-        if (!albumKey.isEmpty()) {
-            albumKey = albumKey + '\u0001' + artistKey;
-        }
-        (inPeriod ? current : previous).add(s, play, epochDay, artistKey, albumKey);
+        String albumName = s.albumName() == null ? "" : normalise(s.albumName());
+        AlbumKey albumKey = albumName.isEmpty() ? null : new AlbumKey(albumName, artistKey);
         if (!inPeriod) {
+            previous.add(s, play, epochDay, artistKey, albumKey);
             return;
         }
+        // the period's own distinct tracks, artists and albums are counted from its tallies below
+        current.add(s, play, epochDay, null, null);
 
         int hour = (int) (Math.floorMod(localSecond, 86_400L) / 3600);
         int weekday = (int) Math.floorMod(epochDay + 3, 7L); // 1970-01-01 was a Thursday; 0 = Monday
@@ -192,7 +195,7 @@ final class WrappedCalculator {
                 fromExport++;
             }
         }
-        if (!albumKey.isEmpty()) {
+        if (albumKey != null) {
             Tally album = albums.computeIfAbsent(albumKey, k -> new Tally());
             album.add(s.msPlayed(), play);
             if (album.rename(s.msPlayed(), s.albumName())) {
@@ -253,8 +256,9 @@ final class WrappedCalculator {
         return new Wrapped(user, zoneId.getId(), period.preset(), period.from().toString(), period.to().toString(),
                 rank.name().toLowerCase(java.util.Locale.ROOT), limit, artistSource(),
                 new Wrapped.Rules(rules.minPlayMs(), rules.musicKinds().stream().sorted().toList(), rules.includeIncognito()),
-                current.build(),
-                new Wrapped.Previous(before.from().toString(), before.to().toString(), previous.build()),
+                current.build(played(tracks.values()), played(artists.values()), played(albums.values())),
+                new Wrapped.Previous(before.from().toString(), before.to().toString(),
+                        previous.build(previous.tracks.size(), previous.artists.size(), previous.albums.size())),
                 top(tracks.values(), limit, (r, t) -> new TopTrack(r, t.name, t.detail, t.album, t.uri, t.image,
                         t.ms, minutes(t.ms), t.plays)),
                 top(artists.values(), limit, (r, t) -> new TopArtist(r, t.name, t.id, t.id != null ? "catalogue" : "export",
@@ -269,6 +273,14 @@ final class WrappedCalculator {
                 new Podcasts(minutes(podcastTotals.ms), podcastTotals.ms, podcastTotals.plays, podcastTotals.streams,
                         top(shows.values(), limit, (r, t) -> new Show(r, t.name, t.ms, minutes(t.ms), t.plays,
                                 t.episodes.size()))));
+    }
+
+    private static int played(Collection<Tally> tallies) {
+        int n = 0;
+        for (Tally t : tallies) {
+            n += t.plays > 0 ? 1 : 0;
+        }
+        return n;
     }
 
     private String artistSource() {
@@ -327,6 +339,10 @@ final class WrappedCalculator {
         return out;
     }
 
+    /** An album is its name and its artist's (both normalised): many albums are called "Greatest Hits". */
+    private record AlbumKey(String album, String artist) {
+    }
+
     /** What was listened to under one key: a track, an artist, an album, a genre, a show. */
     static final class Tally {
         long ms;
@@ -372,45 +388,56 @@ final class WrappedCalculator {
 
     /** The totals of one period. */
     private static final class TotalsBuilder {
+        private final boolean keepDistinct;
         long ms;
         int plays;
         int streams;
         final Set<Long> tracks = new HashSet<>();
         final Set<String> artists = new HashSet<>();
-        final Set<String> albums = new HashSet<>();
-        final Set<Long> days = new HashSet<>();
+        final Set<AlbumKey> albums = new HashSet<>();
+        final java.util.BitSet days = new java.util.BitSet(); // days with a play, from firstDay on
+        private final long firstDay;
 
-        void add(ListenedStream s, boolean play, long epochDay, String artistKey, String albumKey) {
+        /**
+         * @param keepDistinct whether to collect distinct tracks, artists and albums here
+         * @param firstDay     the epoch day of the earliest stream that can come
+         */
+        TotalsBuilder(boolean keepDistinct, long firstDay) {
+            this.keepDistinct = keepDistinct;
+            this.firstDay = firstDay;
+        }
+
+        void add(ListenedStream s, boolean play, long epochDay, String artistKey, AlbumKey albumKey) {
             ms += s.msPlayed();
             streams++;
             if (!play) {
                 return;
             }
             plays++;
+            days.set((int) (epochDay - firstDay));
+            if (!keepDistinct) {
+                return;
+            }
             tracks.add(s.trackKey());
             if (!artistKey.isEmpty()) {
                 artists.add(artistKey);
             }
-            if (!albumKey.isEmpty()) {
+            if (albumKey != null) {
                 albums.add(albumKey);
             }
-            days.add(epochDay);
         }
 
-        Totals build() {
-            return new Totals(minutes(ms), ms, plays, streams, tracks.size(), artists.size(), albums.size(), days.size());
+        Totals build(int distinctTracks, int distinctArtists, int distinctAlbums) {
+            return new Totals(minutes(ms), ms, plays, streams, distinctTracks, distinctArtists, distinctAlbums,
+                    days.cardinality());
         }
 
         int longestStreak() {
             int best = 0;
-            for (long day : days) {
-                if (!days.contains(day - 1)) {
-                    int run = 1;
-                    while (days.contains(day + run)) {
-                        run++;
-                    }
-                    best = Math.max(best, run);
-                }
+            for (int start = days.nextSetBit(0); start >= 0; ) {
+                int end = days.nextClearBit(start);
+                best = Math.max(best, end - start);
+                start = days.nextSetBit(end);
             }
             return best;
         }

@@ -39,6 +39,7 @@ final class InsightsFixture {
         USERS.put("efr", files(Samples.dir().resolve("efrrowini"), "Streaming_History_"));
         USERS.put("lena", List.of(Samples.file("lshatkin", "endsong_2.json")));
         USERS.put("cee", List.of(Samples.file("c3988169", "Streaming_History_Audio_2024-2025.json")));
+        USERS.put("priv", List.of(PrivateSessionExport.write(Path.of("target", "insights-fixture", "priv"))));
     }
 
     final TestDatabase db;
