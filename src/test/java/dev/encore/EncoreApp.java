@@ -31,9 +31,21 @@ public final class EncoreApp implements AutoCloseable {
         Main main = Encore.newMain(CommandLine.parse("serve", "--db", dbUrl));
         main.addOverrideProperty("encore.db.user", dbUser);
         main.addOverrideProperty("camel.management.enabled", "false");
+        // the API's port: a free one, so apps of different tests (or anything on 8080) never collide
+        if (!overrides.containsKey("camel.server.port")) {
+            main.addOverrideProperty("camel.server.port", Integer.toString(freePort()));
+        }
         overrides.forEach(main::addOverrideProperty);
         main.start();
         return new EncoreApp(main, dbUrl, dbUser);
+    }
+
+    public static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("No free port", e);
+        }
     }
 
     public CamelContext camel() {

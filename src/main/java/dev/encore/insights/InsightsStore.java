@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 
-/** The SQL behind the insights: users, the streams of a period, genres, first plays. */
+/** The SQL behind the insights: users, their histories (kept in memory), the catalogue, first plays. */
 public final class InsightsStore {
     /** A user and the extent of their history. */
     public record UserSummary(String user, long streams, String firstStream, String lastStream, String timeZone) {
@@ -39,20 +39,41 @@ public final class InsightsStore {
         this.maxCachedStreams = maxCachedStreams;
     }
 
+    /**
+     * Every user with the extent of their history. Counting a million streams would read them all;
+     * the loads' own counts say the same (streams are only ever added by loads), and the first and
+     * last stream are the two ends of the natural key's index.
+     */
     public List<UserSummary> users() throws SQLException {
         List<UserSummary> users = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("""
-                        SELECT u.user_id, u.time_zone, COUNT(s.stream_id), MIN(s.ts_utc), MAX(s.ts_utc)
-                        FROM app_user u LEFT JOIN stream s ON s.user_id = u.user_id
-                        GROUP BY u.user_id, u.time_zone ORDER BY u.user_id""");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                users.add(new UserSummary(rs.getString(1), rs.getLong(3), text(instant(rs, 4)), text(instant(rs, 5)),
-                        rs.getString(2)));
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT u.user_id, u.time_zone,
+                           (SELECT COALESCE(SUM(r.records_inserted), 0) FROM import_run r
+                            WHERE r.user_id = u.user_id AND r.status = 'loaded')
+                    FROM app_user u ORDER BY u.user_id""");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    users.add(new UserSummary(rs.getString(1), rs.getLong(3), null, null, rs.getString(2)));
+                }
+            }
+            List<UserSummary> withExtent = new ArrayList<>(users.size());
+            for (UserSummary u : users) {
+                withExtent.add(new UserSummary(u.user(), u.streams(), text(edge(c, u.user(), "ASC")),
+                        text(edge(c, u.user(), "DESC")), u.timeZone()));
+            }
+            return withExtent;
+        }
+    }
+
+    private static Instant edge(Connection c, String user, String direction) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT ts_utc FROM stream WHERE user_id = ? ORDER BY ts_utc "
+                + direction + " OFFSET 0 ROWS FETCH NEXT 1 ROWS ONLY")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? instant(rs, 1) : null;
             }
         }
-        return users;
     }
 
     /**

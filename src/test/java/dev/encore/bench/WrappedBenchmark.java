@@ -5,7 +5,6 @@ import dev.encore.export.ZipLimits;
 import dev.encore.intake.ExportImporter;
 import dev.encore.store.Database;
 import dev.encore.store.ImportStore;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -86,10 +85,7 @@ public final class WrappedBenchmark {
             }
             System.out.printf(Locale.ROOT, "%n%s: loaded in %.1f s%n", label, (System.nanoTime() - t0) / 1e9);
         }
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
+        int port = EncoreApp.freePort();
         try (EncoreApp app = EncoreApp.start(url, user, Map.of("camel.server.port", Integer.toString(port),
                 "encore.local.enabled", "false", "encore.enrich.scheduled", "false"))) {
             if (url.startsWith("jdbc:postgresql")) {

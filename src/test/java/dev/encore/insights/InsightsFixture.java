@@ -8,7 +8,6 @@ import dev.encore.TestDatabases;
 import dev.encore.TestDatabases.TestDatabase;
 import dev.encore.intake.Headers;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -68,7 +67,7 @@ final class InsightsFixture {
 
     private static InsightsFixture start(String kind) throws Exception {
         TestDatabase db = TestDatabases.create(kind);
-        int port = freePort();
+        int port = EncoreApp.freePort();
         EncoreApp app = EncoreApp.start(db.url(), db.user(), Map.of(
                 "camel.server.port", Integer.toString(port),
                 "encore.local.enabled", "false",
@@ -123,11 +122,4 @@ final class InsightsFixture {
             throw new IllegalStateException(e);
         }
     }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
 }

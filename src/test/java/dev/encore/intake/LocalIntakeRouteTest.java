@@ -61,6 +61,7 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
         p.put("encore.inbox.settle-ms", "500");
         p.put("encore.default-user", "owner");
         p.put("camel.management.enabled", "false");
+        p.put("camel.server.port", Integer.toString(dev.encore.EncoreApp.freePort()));
         return p;
     }
 
