@@ -20,11 +20,13 @@ public final class EncoreApp implements AutoCloseable {
     private final Main main;
     private final String dbUrl;
     private final String dbUser;
+    private final int httpPort;
 
-    private EncoreApp(Main main, String dbUrl, String dbUser) {
+    private EncoreApp(Main main, String dbUrl, String dbUser, int httpPort) {
         this.main = main;
         this.dbUrl = dbUrl;
         this.dbUser = dbUser;
+        this.httpPort = httpPort;
     }
 
     public static EncoreApp start(String dbUrl, String dbUser, Map<String, String> overrides) throws Exception {
@@ -32,12 +34,11 @@ public final class EncoreApp implements AutoCloseable {
         main.addOverrideProperty("encore.db.user", dbUser);
         main.addOverrideProperty("camel.management.enabled", "false");
         // the API's port: a free one, so apps of different tests (or anything on 8080) never collide
-        if (!overrides.containsKey("camel.server.port")) {
-            main.addOverrideProperty("camel.server.port", Integer.toString(freePort()));
-        }
+        int port = overrides.containsKey("camel.server.port") ? Integer.parseInt(overrides.get("camel.server.port")) : freePort();
+        main.addOverrideProperty("camel.server.port", Integer.toString(port));
         overrides.forEach(main::addOverrideProperty);
         main.start();
-        return new EncoreApp(main, dbUrl, dbUser);
+        return new EncoreApp(main, dbUrl, dbUser, port);
     }
 
     public static int freePort() {
@@ -46,6 +47,11 @@ public final class EncoreApp implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("No free port", e);
         }
+    }
+
+    /** The dashboard and API: {@code http://127.0.0.1:<port>}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
     }
 
     public CamelContext camel() {

@@ -299,6 +299,15 @@ public final class SpotifyEnrichment {
         };
     }
 
+    /** What enrichment is doing, for {@code GET /api/enrichment}; field names become snake_case JSON. */
+    public record Status(boolean enabled, String apiMode, boolean batchCalls, String pausedUntil) {
+    }
+
+    public Status status() throws SQLException {
+        return new Status(tokens != null, mode.name().toLowerCase(java.util.Locale.ROOT), useBatch(),
+                activePause().map(Instant::toString).orElse(null));
+    }
+
     private Optional<Instant> activePause() throws SQLException {
         return store.pausedUntil(API).filter(clock.instant()::isBefore);
     }

@@ -224,6 +224,14 @@ class SpotifyEnrichmentRouteTest {
                     io.micrometer.prometheusmetrics.PrometheusMeterRegistry.class);
             assertThat(metrics.get("encore.spotify.pause.remaining").gauge().value()).isBetween(86_000.0, 86_400.0);
             assertThat(metrics.scrape()).contains("encore_spotify_pause_remaining_seconds");
+            // and in the REST API
+            var status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(java.net.http.HttpClient.newHttpClient()
+                    .send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(app.baseUrl() + "/api/enrichment")).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(status.path("enabled").asBoolean()).isTrue();
+            assertThat(status.path("api_mode").asText()).isEqualTo("batch");
+            assertThat(java.time.Instant.parse(status.path("paused_until").asText()))
+                    .isAfter(java.time.Instant.now().plus(java.time.Duration.ofHours(23)));
         }
         try (EncoreApp restarted = app("batch")) {
             enrich(restarted);
