@@ -48,7 +48,7 @@ SELECT s.stream_id,
        CASE WHEN s.ms_played >= 30000 THEN 1 ELSE 0 END AS is_play,
        CASE WHEN s.incognito = ${true} THEN 1 ELSE 0 END AS is_incognito,
        CASE WHEN s.skipped IS NULL THEN NULL WHEN s.skipped = ${true} THEN 1 ELSE 0 END AS is_skipped,
-       s.ms_played,
+       CAST(s.ms_played AS BIGINT) AS ms_played,  -- SQL Server sums an INT as INT: 596 hours would overflow
        s.ms_played / 60000.0 AS minutes,
        s.content_hash AS track_key,
        s.track_uri,

@@ -14,6 +14,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
 /**
@@ -45,7 +48,8 @@ public final class InsightsApi {
     }
 
     /** {@code PUT /api/users/{user}} with {@code {"time_zone": "Europe/Madrid"}} */
-    public String updateUser(@Header("user") String user, String body) throws SQLException, JsonProcessingException {
+    public String updateUser(@Header(Exchange.HTTP_URI) String uri, String body) throws SQLException, JsonProcessingException {
+        String user = userOf(uri);
         JsonNode request;
         try {
             request = json.readTree(body == null ? "" : body);
@@ -63,11 +67,45 @@ public final class InsightsApi {
                 .findFirst().map(this::describe).orElseThrow(() -> new UnknownUserException(user)));
     }
 
-    /** {@code GET /api/users/{user}/wrapped} */
-    public String wrapped(@Header("user") String user, @Header("period") String period, @Header("from") String from,
-            @Header("to") String to, @Header("rank") String rank, @Header("limit") String limit,
-            @Header("tz") String tz) throws SQLException, JsonProcessingException {
-        return json.writeValueAsString(report(user, period, from, to, rank, limit, tz));
+    /**
+     * {@code GET /api/users/{user}/wrapped}. The user and the parameters are read from the URI
+     * itself: platform-http also copies request headers into the message headers, so a crawler's
+     * {@code From:} header would otherwise pass for the {@code from} parameter.
+     */
+    public String wrapped(@Header(Exchange.HTTP_URI) String uri, @Header(Exchange.HTTP_QUERY) String query)
+            throws SQLException, JsonProcessingException {
+        Map<String, String> q = parameters(query);
+        return json.writeValueAsString(report(userOf(uri), q.get("period"), q.get("from"), q.get("to"), q.get("rank"),
+                q.get("limit"), q.get("tz")));
+    }
+
+    /** The {user} of /api/users/{user}[/...]. */
+    static String userOf(String uri) {
+        String path = uri == null ? "" : uri.split("\\?", 2)[0];
+        String[] segments = path.split("/");
+        if (segments.length < 4 || segments[3].isEmpty()) {
+            throw new BadRequestException("No user in " + path);
+        }
+        return URLDecoder.decode(segments[3], StandardCharsets.UTF_8);
+    }
+
+    /** A query string's parameters, decoded; the first of a repeated name counts. */
+    static Map<String, String> parameters(String query) {
+        Map<String, String> out = new java.util.HashMap<>();
+        if (query == null || query.isEmpty()) {
+            return out;
+        }
+        for (String pair : query.split("&")) {
+            int eq = pair.indexOf('=');
+            try {
+                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                out.putIfAbsent(name, value);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequestException("'" + pair + "' in the query is not valid URL encoding");
+            }
+        }
+        return out;
     }
 
     /** The same, as an object (for tests and the benchmark). */

@@ -145,9 +145,12 @@ public final class InsightsStore {
                     }
                 }
             } finally {
-                c.rollback(); // read only
-                if (h2) {
-                    execute(c, "SET LAZY_QUERY_EXECUTION FALSE");
+                try {
+                    c.rollback(); // read only
+                } finally {
+                    if (h2) { // a session setting: the pool would hand it on to the next borrower
+                        execute(c, "SET LAZY_QUERY_EXECUTION FALSE");
+                    }
                 }
             }
         }

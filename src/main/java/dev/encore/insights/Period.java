@@ -17,8 +17,23 @@ public record Period(LocalDate from, LocalDate to, String preset) {
     private static final Pattern YEAR = Pattern.compile("(year|wrapped):(\\d{4})");
     private static final Pattern LAST = Pattern.compile("last:(\\d{1,4})([dwmy])");
 
-    /** The period of the same length that ends where this one begins. */
+    /**
+     * The period to compare with: a year preset's same window a year earlier (2023 for 2024,
+     * whatever the leap days), the N months or years before {@code last:Nm} / {@code last:Ny},
+     * else the same number of days just before.
+     */
     public Period previous() {
+        if (preset != null) {
+            Matcher year = YEAR.matcher(preset);
+            if (year.matches()) {
+                return new Period(from.minusYears(1), to.minusYears(1), null);
+            }
+            Matcher last = LAST.matcher(preset);
+            if (last.matches() && (last.group(2).equals("m") || last.group(2).equals("y"))) {
+                int n = Integer.parseInt(last.group(1));
+                return new Period(last.group(2).equals("m") ? from.minusMonths(n) : from.minusYears(n), from, null);
+            }
+        }
         long days = ChronoUnit.DAYS.between(from, to);
         return new Period(from.minusDays(days), from, null);
     }

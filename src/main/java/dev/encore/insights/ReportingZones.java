@@ -47,8 +47,13 @@ public final class ReportingZones {
 
     /** The user's zone, or empty when there is no such user. */
     public Optional<ZoneId> zoneOf(String userId) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT time_zone FROM app_user WHERE user_id = ?")) {
+        try (Connection c = dataSource.getConnection()) {
+            return zoneOf(c, userId);
+        }
+    }
+
+    private Optional<ZoneId> zoneOf(Connection c, String userId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT time_zone FROM app_user WHERE user_id = ?")) {
             ps.setString(1, userId);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -76,12 +81,18 @@ public final class ReportingZones {
 
     /** Writes the user's offsets unless they are there already, for the zone in force. */
     public void ensure(String userId) throws SQLException {
-        Optional<ZoneId> zone = zoneOf(userId);
-        if (zone.isEmpty()) {
-            return;
-        }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            // the user's row lock: two imports of a new user, or an import and a change of zone, take turns
+            try (PreparedStatement ps = c.prepareStatement("UPDATE app_user SET time_zone = time_zone WHERE user_id = ?")) {
+                ps.setString(1, userId);
+                ps.executeUpdate();
+            }
+            Optional<ZoneId> zone = zoneOf(c, userId); // read under the lock: a zone just set wins
+            if (zone.isEmpty()) {
+                c.rollback();
+                return;
+            }
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT COUNT(*) FROM user_utc_offset WHERE user_id = ? AND time_zone <> ?")) {
                 ps.setString(1, userId);

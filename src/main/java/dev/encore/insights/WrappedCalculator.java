@@ -43,6 +43,7 @@ final class WrappedCalculator {
     private final long fromSecond;
     private final long toSecond;
     private final long previousFromSecond;
+    private final long previousToSecond; // before fromSecond when the previous period is a shorter one (wrapped:)
     private final long firstDay;
     private final int dayCount;
 
@@ -98,6 +99,7 @@ final class WrappedCalculator {
         this.fromSecond = Period.startOf(period.from(), zone);
         this.toSecond = Period.startOf(period.to(), zone);
         this.previousFromSecond = Period.startOf(period.previous().from(), zone);
+        this.previousToSecond = Period.startOf(period.previous().to(), zone);
         this.firstDay = period.from().toEpochDay();
         this.dayCount = (int) period.days();
         long previousFirstDay = period.previous().from().toEpochDay();
@@ -125,6 +127,9 @@ final class WrappedCalculator {
             return;
         }
         boolean inPeriod = second >= fromSecond;
+        if (!inPeriod && second >= previousToSecond) {
+            return;
+        }
         if (ListeningRules.PODCAST_KIND.equals(s.kind())) {
             if (inPeriod) {
                 addPodcast(s);

@@ -155,7 +155,11 @@ public final class ExportImporter {
                     upgraded = upserter.upgraded();
                     inserted = upserter.inserted();
                 }
-                firsts.save(c, user);
+                if (format.precision() == TimePrecision.MINUTE || upgraded > 0) {
+                    ArtistFirstStreams.rebuild(c, user); // what was read is not what is stored
+                } else {
+                    firsts.save(c, user);
+                }
                 if (format.precision() == TimePrecision.MINUTE) {
                     store.markMinuteStreams(c, user);
                 }

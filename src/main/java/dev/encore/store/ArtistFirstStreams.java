@@ -99,13 +99,9 @@ public final class ArtistFirstStreams {
             }
             c.setAutoCommit(false);
             Map<String, ArtistFirstStreams> perUser = new HashMap<>();
-            try (ResultSet rs = st.executeQuery("SELECT user_id, artist_name, kind, incognito, MIN(ts_utc) FROM stream "
-                    + "WHERE artist_name IS NOT NULL GROUP BY user_id, artist_name, kind, incognito")) {
+            try (ResultSet rs = st.executeQuery(FROM_STREAMS + " GROUP BY user_id, artist_name, kind, incognito")) {
                 while (rs.next()) {
-                    boolean incognito = rs.getBoolean(4);
-                    perUser.computeIfAbsent(rs.getString(1), u -> new ArtistFirstStreams()).add(rs.getString(2),
-                            rs.getString(3), incognito,
-                            rs.getObject(5, LocalDateTime.class).toInstant(ZoneOffset.UTC));
+                    perUser.computeIfAbsent(rs.getString(1), u -> new ArtistFirstStreams()).addStored(rs);
                 }
             }
             for (Map.Entry<String, ArtistFirstStreams> e : perUser.entrySet()) {
@@ -113,6 +109,37 @@ public final class ArtistFirstStreams {
             }
             c.commit();
         }
+    }
+
+    /**
+     * Rebuilds the user's rows from the streams as stored, inside the caller's transaction. For
+     * account data: its records may repeat streams stored from extended history (as private, or
+     * as music), and extended records upgrade stored account rows in place, so what was read is
+     * not what is stored.
+     */
+    public static void rebuild(Connection c, String user) throws SQLException {
+        try (PreparedStatement delete = c.prepareStatement("DELETE FROM artist_first_stream WHERE user_id = ?")) {
+            delete.setString(1, user);
+            delete.executeUpdate();
+        }
+        ArtistFirstStreams firsts = new ArtistFirstStreams();
+        try (PreparedStatement ps = c.prepareStatement(FROM_STREAMS + " AND user_id = ? GROUP BY user_id, artist_name, kind, incognito")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    firsts.addStored(rs);
+                }
+            }
+        }
+        firsts.save(c, user);
+    }
+
+    private static final String FROM_STREAMS =
+            "SELECT user_id, artist_name, kind, incognito, MIN(ts_utc) FROM stream WHERE artist_name IS NOT NULL";
+
+    private void addStored(ResultSet rs) throws SQLException {
+        boolean incognito = rs.getBoolean(4);
+        add(rs.getString(2), rs.getString(3), incognito, rs.getObject(5, LocalDateTime.class).toInstant(ZoneOffset.UTC));
     }
 
     // a short key: SQL Server cannot index 1,000-character names

@@ -39,6 +39,38 @@ final class PrivateSessionExport {
         }
     }
 
+    /**
+     * One artist first heard in a private session (Jan 5), then openly (Feb 10), in extended
+     * history, and the Jan 5 stream again in account data, which says nothing of private sessions.
+     *
+     * @return the extended file, then the account file
+     */
+    static java.util.List<Path> privateFirstPlayInBothExports(Path dir) {
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode extended = json.createArrayNode();
+        extended.add(row(json, "2024-01-05T10:00:42Z", 200_000, "Song Z", "Artist Z", "Album Z",
+                "spotify:track:0000000000000000000026", true, false));
+        extended.add(row(json, "2024-02-10T18:30:00Z", 200_000, "Song Z", "Artist Z", "Album Z",
+                "spotify:track:0000000000000000000026", false, false));
+        ArrayNode account = json.createArrayNode();
+        ObjectNode a = json.createObjectNode();
+        a.put("endTime", "2024-01-05 10:00");
+        a.put("artistName", "Artist Z");
+        a.put("trackName", "Song Z");
+        a.put("msPlayed", 200_000);
+        account.add(a);
+        try {
+            Files.createDirectories(dir);
+            Path e = dir.resolve("Streaming_History_Audio_2024.json");
+            Path m = dir.resolve("StreamingHistory_music_0.json");
+            json.writeValue(e.toFile(), extended);
+            json.writeValue(m.toFile(), account);
+            return java.util.List.of(e, m);
+        } catch (IOException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
     private static ObjectNode row(ObjectMapper json, String ts, int ms, String track, String artist, String album,
             String uri, boolean incognito, Boolean skipped) {
         ObjectNode r = json.createObjectNode();
