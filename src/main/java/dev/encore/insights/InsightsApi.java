@@ -86,7 +86,8 @@ public final class InsightsApi {
         if (segments.length < 4 || segments[3].isEmpty()) {
             throw new BadRequestException("No user in " + path);
         }
-        return URLDecoder.decode(segments[3], StandardCharsets.UTF_8);
+        // a path is not a form: '+' is a plus there, not a space
+        return URLDecoder.decode(segments[3].replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     /** A query string's parameters, decoded; the first of a repeated name counts. */
@@ -108,7 +109,7 @@ public final class InsightsApi {
         return out;
     }
 
-    /** The same, as an object (for tests and the benchmark). */
+    /** The answer of {@code /wrapped} as an object, from already decoded parameters (null: not given). */
     public Wrapped report(String user, String period, String from, String to, String rank, String limit, String tz)
             throws SQLException {
         Optional<ZoneId> own = zones.zoneOf(user);
