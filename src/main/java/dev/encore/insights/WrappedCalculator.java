@@ -47,8 +47,7 @@ final class WrappedCalculator {
     private final long firstDay;
     private final int dayCount;
 
-    private final TotalsBuilder current;
-    private final TotalsBuilder previous;
+    private final PreviousTotals previous;
     private final Map<Long, Tally> tracks = new HashMap<>();
     private final Map<String, Tally> artists = new HashMap<>();
     private final Map<AlbumKey, Tally> albums = new HashMap<>();
@@ -64,6 +63,7 @@ final class WrappedCalculator {
     private final int[] weekdayPlays = new int[7];
     private final long[] dayMs;
     private final int[] dayPlays;
+    private int streams;
     private int fromCatalogue;
     private int fromExport;
     private int skipKnown;
@@ -102,9 +102,7 @@ final class WrappedCalculator {
         this.previousToSecond = Period.startOf(period.previous().to(), zone);
         this.firstDay = period.from().toEpochDay();
         this.dayCount = (int) period.days();
-        long previousFirstDay = period.previous().from().toEpochDay();
-        this.current = new TotalsBuilder(false, previousFirstDay);
-        this.previous = new TotalsBuilder(true, previousFirstDay);
+        this.previous = new PreviousTotals(period.previous().from().toEpochDay());
         this.dayMs = new long[dayCount];
         this.dayPlays = new int[dayCount];
     }
@@ -153,8 +151,8 @@ final class WrappedCalculator {
             previous.add(s, play, epochDay, artistKey, albumKey);
             return;
         }
-        // the period's own distinct tracks, artists and albums are counted from its tallies below
-        current.add(s, play, epochDay, null, null);
+        // the period's own totals are summed from its days and counted from its tallies below
+        streams++;
 
         int hour = (int) (Math.floorMod(localSecond, 86_400L) / 3600);
         int weekday = (int) Math.floorMod(epochDay + 3, 7L); // 1970-01-01 was a Thursday; 0 = Monday
@@ -261,9 +259,8 @@ final class WrappedCalculator {
         return new Wrapped(user, zoneId.getId(), period.preset(), period.from().toString(), period.to().toString(),
                 rank.name().toLowerCase(java.util.Locale.ROOT), limit, artistSource(),
                 new Wrapped.Rules(rules.minPlayMs(), rules.musicKinds().stream().sorted().toList(), rules.includeIncognito()),
-                current.build(played(tracks.values()), played(artists.values()), played(albums.values())),
-                new Wrapped.Previous(before.from().toString(), before.to().toString(),
-                        previous.build(previous.tracks.size(), previous.artists.size(), previous.albums.size())),
+                totals(),
+                new Wrapped.Previous(before.from().toString(), before.to().toString(), previous.build()),
                 top(tracks.values(), limit, (r, t) -> new TopTrack(r, t.name, t.detail, t.album, t.uri, t.image,
                         t.ms, minutes(t.ms), t.plays)),
                 top(artists.values(), limit, (r, t) -> new TopArtist(r, t.name, t.id, t.id != null ? "catalogue" : "export",
@@ -274,10 +271,34 @@ final class WrappedCalculator {
                 byHour(), byWeekday(), byMonth(period), byDay(period),
                 new NewArtists(newArtists.size(), top(newArtists, limit, (r, t) -> new NewArtist(r, t.name,
                         LocalDate.ofEpochDay(t.firstDay).toString(), t.ms, minutes(t.ms), t.plays))),
-                current.longestStreak(), skipKnown == 0 ? null : (double) skipped / skipKnown,
+                longestStreak(), skipKnown == 0 ? null : (double) skipped / skipKnown,
                 new Podcasts(minutes(podcastTotals.ms), podcastTotals.ms, podcastTotals.plays, podcastTotals.streams,
                         top(shows.values(), limit, (r, t) -> new Show(r, t.name, t.ms, minutes(t.ms), t.plays,
                                 t.episodes.size()))));
+    }
+
+    private Totals totals() {
+        long ms = 0;
+        int plays = 0;
+        int days = 0;
+        for (int d = 0; d < dayCount; d++) {
+            ms += dayMs[d];
+            plays += dayPlays[d];
+            days += dayPlays[d] > 0 ? 1 : 0;
+        }
+        return new Totals(minutes(ms), ms, plays, streams, played(tracks.values()), played(artists.values()),
+                played(albums.values()), days);
+    }
+
+    /** The longest run of consecutive days with a play. */
+    private int longestStreak() {
+        int best = 0;
+        int run = 0;
+        for (int d = 0; d < dayCount; d++) {
+            run = dayPlays[d] > 0 ? run + 1 : 0;
+            best = Math.max(best, run);
+        }
+        return best;
     }
 
     private static int played(Collection<Tally> tallies) {
@@ -391,9 +412,9 @@ final class WrappedCalculator {
         }
     }
 
-    /** The totals of one period. */
-    private static final class TotalsBuilder {
-        private final boolean keepDistinct;
+    /** The totals of the period before, for the comparison. */
+    private static final class PreviousTotals {
+        private final long firstDay;
         long ms;
         int plays;
         int streams;
@@ -401,14 +422,9 @@ final class WrappedCalculator {
         final Set<String> artists = new HashSet<>();
         final Set<AlbumKey> albums = new HashSet<>();
         final java.util.BitSet days = new java.util.BitSet(); // days with a play, from firstDay on
-        private final long firstDay;
 
-        /**
-         * @param keepDistinct whether to collect distinct tracks, artists and albums here
-         * @param firstDay     the epoch day of the earliest stream that can come
-         */
-        TotalsBuilder(boolean keepDistinct, long firstDay) {
-            this.keepDistinct = keepDistinct;
+        /** @param firstDay the epoch day of the earliest stream that can come */
+        PreviousTotals(long firstDay) {
             this.firstDay = firstDay;
         }
 
@@ -420,9 +436,6 @@ final class WrappedCalculator {
             }
             plays++;
             days.set((int) (epochDay - firstDay));
-            if (!keepDistinct) {
-                return;
-            }
             tracks.add(s.trackKey());
             if (!artistKey.isEmpty()) {
                 artists.add(artistKey);
@@ -432,19 +445,9 @@ final class WrappedCalculator {
             }
         }
 
-        Totals build(int distinctTracks, int distinctArtists, int distinctAlbums) {
-            return new Totals(minutes(ms), ms, plays, streams, distinctTracks, distinctArtists, distinctAlbums,
+        Totals build() {
+            return new Totals(minutes(ms), ms, plays, streams, tracks.size(), artists.size(), albums.size(),
                     days.cardinality());
-        }
-
-        int longestStreak() {
-            int best = 0;
-            for (int start = days.nextSetBit(0); start >= 0; ) {
-                int end = days.nextClearBit(start);
-                best = Math.max(best, end - start);
-                start = days.nextSetBit(end);
-            }
-            return best;
         }
     }
 }
