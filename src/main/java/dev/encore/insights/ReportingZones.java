@@ -93,13 +93,14 @@ public final class ReportingZones {
                 c.rollback();
                 return;
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT COUNT(*) FROM user_utc_offset WHERE user_id = ? AND time_zone <> ?")) {
-                ps.setString(1, userId);
-                ps.setString(2, zone.get().getId());
+            // up to date: offsets written, all of them for the zone in force
+            try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), "
+                    + "SUM(CASE WHEN time_zone = ? THEN 0 ELSE 1 END) FROM user_utc_offset WHERE user_id = ?")) {
+                ps.setString(1, zone.get().getId());
+                ps.setString(2, userId);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    if (rs.getInt(1) == 0 && hasAny(c, userId)) {
+                    if (rs.getInt(1) > 0 && rs.getInt(2) == 0) {
                         c.rollback();
                         return;
                     }
@@ -121,16 +122,6 @@ public final class ReportingZones {
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 ensure(rs.getString(1));
-            }
-        }
-    }
-
-    private static boolean hasAny(Connection c, String userId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM user_utc_offset WHERE user_id = ?")) {
-            ps.setString(1, userId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1) > 0;
             }
         }
     }
