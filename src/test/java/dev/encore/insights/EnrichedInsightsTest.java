@@ -3,7 +3,6 @@ package dev.encore.insights;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.encore.intake.Headers;
 import dev.encore.store.CatalogueStore;
 import dev.encore.store.CatalogueStore.AlbumRow;
 import dev.encore.store.CatalogueStore.ArtistRow;
@@ -11,7 +10,6 @@ import dev.encore.store.CatalogueStore.TrackRow;
 import dev.encore.store.Database;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,8 +26,7 @@ class EnrichedInsightsTest {
         InsightsFixture fixture = InsightsFixture.on(kind);
         String user = "enriched";
         Path export = PrivateSessionExport.write(Path.of("target", "insights-fixture", user));
-        fixture.app.camel().createProducerTemplate().sendBodyAndHeaders("direct:import-file", export.toFile(),
-                Map.of(Headers.SOURCE_PATH, "enriched.json", Headers.SOURCE_KIND, "cli", Headers.USER, user));
+        fixture.load(user, export);
         String query = "/api/users/" + user + "/wrapped?from=2024-03-01&to=2024-03-05";
         assertThat(fixture.ok(query).path("artist_source").asText()).isEqualTo("export");
 

@@ -73,15 +73,17 @@ final class InsightsFixture {
                 "encore.local.enabled", "false",
                 "encore.enrich.scheduled", "false",
                 "encore.default-time-zone", "UTC"));
-        for (Map.Entry<String, List<Path>> user : USERS.entrySet()) {
-            for (Path file : user.getValue()) {
-                app.camel().createProducerTemplate().sendBodyAndHeaders("direct:import-file", file.toFile(), Map.of(
-                        Headers.SOURCE_PATH, file.getFileName().toString(),
-                        Headers.SOURCE_KIND, "cli",
-                        Headers.USER, user.getKey()));
-            }
-        }
-        return new InsightsFixture(db, app, "http://127.0.0.1:" + port);
+        InsightsFixture fixture = new InsightsFixture(db, app, "http://127.0.0.1:" + port);
+        USERS.forEach((user, files) -> files.forEach(file -> fixture.load(user, file)));
+        return fixture;
+    }
+
+    /** Loads a file for the user through the import route, as the inbox and the lake do. */
+    void load(String user, Path file) {
+        app.camel().createProducerTemplate().sendBodyAndHeaders("direct:import-file", file.toFile(), Map.of(
+                Headers.SOURCE_PATH, file.getFileName().toString(),
+                Headers.SOURCE_KIND, "cli",
+                Headers.USER, user));
     }
 
     /** The answer to a GET, with its status. */

@@ -100,11 +100,7 @@ class WrappedApiTest {
         for (String order : List.of("extended-first", "account-first")) {
             String user = "private-" + order;
             List<java.nio.file.Path> sequence = order.equals("extended-first") ? files : List.of(files.get(1), files.get(0));
-            for (java.nio.file.Path file : sequence) {
-                fixture.app.camel().createProducerTemplate().sendBodyAndHeaders("direct:import-file", file.toFile(),
-                        Map.of(dev.encore.intake.Headers.SOURCE_PATH, file.getFileName().toString(),
-                                dev.encore.intake.Headers.SOURCE_KIND, "cli", dev.encore.intake.Headers.USER, user));
-            }
+            sequence.forEach(file -> fixture.load(user, file));
             JsonNode january = fixture.ok("/api/users/" + user + "/wrapped?from=2024-01-01&to=2024-02-01");
             assertThat(january.path("totals").path("streams").asInt()).as(order + ": the private stream").isZero();
             JsonNode february = fixture.ok("/api/users/" + user + "/wrapped?from=2024-02-01&to=2024-03-01");
