@@ -20,12 +20,18 @@ import dev.encore.store.Database;
 import dev.encore.store.FileClaimRepository;
 import dev.encore.store.ImportStore;
 import dev.encore.store.CatalogueStore;
-import dev.encore.musicbrainz.MusicBrainzClient;
 import dev.encore.musicbrainz.MusicBrainzGenres;
 import dev.encore.spotify.AccessTokens;
 import dev.encore.spotify.ApiMode;
-import dev.encore.spotify.SpotifyEnrichment;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.encore.spotify.EnrichmentPlanner;
+import dev.encore.spotify.EnrichmentStats;
+import dev.encore.spotify.SpotifyAnswers;
+import dev.encore.spotify.SpotifyFailures;
+import dev.encore.spotify.SpotifyPause;
+import dev.encore.store.QuartzJobStore;
+import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.component.sql.SqlComponent;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.Processor;
@@ -64,6 +70,10 @@ public class EncoreConfiguration implements CamelConfiguration {
             }
         }, true, true);
         registry.bind("database", database);
+        // the SQL steps of the routes (sql:classpath:sql/...) and the clustered schedules use the same pool
+        context.getComponent("sql", SqlComponent.class).setDataSource(database.dataSource());
+        context.getComponent("quartz", QuartzComponent.class).setSchedulerFactory(QuartzJobStore.factory(database,
+                context.getName(), number(p, "encore.scheduler.cluster-checkin-ms")));
 
         ImportStore store = new ImportStore(database.dataSource());
         ZipLimits limits = new ZipLimits(number(p, "encore.zip.max-entry-bytes"), number(p, "encore.zip.max-total-bytes"),
@@ -82,13 +92,8 @@ public class EncoreConfiguration implements CamelConfiguration {
         // Camel's Prometheus endpoint (/observe/metrics) takes the registry bound under this name
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.bind("metricsRegistry", metrics);
-        SpotifyEnrichment enrichment = spotifyEnrichment(p, catalogue, metrics);
-        registry.bind("spotifyEnrichment", enrichment);
-        registry.bind("spotifyTokenRenewal", (Processor) enrichment::renewToken);
-        registry.bind("musicBrainzGenres", new MusicBrainzGenres(catalogue,
-                new MusicBrainzClient(text(p, "encore.musicbrainz.base-url"), text(p, "encore.musicbrainz.user-agent"),
-                        Duration.ofMillis(number(p, "encore.musicbrainz.min-interval-ms"))),
-                Boolean.parseBoolean(text(p, "encore.musicbrainz.enabled"))));
+        bindEnrichment(p, registry, catalogue, metrics);
+        registry.bind("musicBrainzGenres", new MusicBrainzGenres(catalogue));
         // HttpClient would honour a 429's Retry-After by sleeping in the calling thread (a day, if
         // Spotify says so) and retry 5xx on its own; Encore's routes decide both instead.
         registry.bind("spotifyHttpClient", (HttpClientConfigurer) HttpClientBuilder::disableAutomaticRetries);
@@ -120,9 +125,17 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("platform-http-engine", new ApiHttpEngine(integer(p, "camel.server.port")));
     }
 
-    private static SpotifyEnrichment spotifyEnrichment(PropertiesComponent p, CatalogueStore store, MeterRegistry metrics) {
+    /** The enrichment beans: a planner, an answer mapper and a failure policy around one pause and one tally. */
+    private static void bindEnrichment(PropertiesComponent p, Registry registry, CatalogueStore store,
+            PrometheusMeterRegistry metrics) {
         String clientId = text(p, "encore.spotify.client-id");
-        String mode = text(p, "encore.spotify.api-mode").toUpperCase(java.util.Locale.ROOT);
+        String modeName = text(p, "encore.spotify.api-mode").toUpperCase(java.util.Locale.ROOT);
+        ApiMode mode;
+        try {
+            mode = ApiMode.valueOf(modeName);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("encore.spotify.api-mode must be batch, single or auto, not '" + modeName + "'");
+        }
         AccessTokens tokens = null;
         if (clientId.isEmpty()) {
             LOG.warn("Enrichment is off: no Spotify client id. Set ENCORE_SPOTIFY_CLIENT_ID and "
@@ -131,11 +144,15 @@ public class EncoreConfiguration implements CamelConfiguration {
             tokens = new AccessTokens(text(p, "encore.spotify.accounts-base-url"), clientId,
                     text(p, "encore.spotify.client-secret"), Clock.systemUTC());
         }
-        try {
-            return new SpotifyEnrichment(store, tokens, ApiMode.valueOf(mode), Clock.systemUTC(), metrics);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("encore.spotify.api-mode must be batch, single or auto, not '" + mode + "'");
-        }
+        SpotifyPause pause = new SpotifyPause(store, Clock.systemUTC());
+        EnrichmentStats stats = new EnrichmentStats(metrics, tokens, pause);
+        SpotifyFailures failures = new SpotifyFailures(store, tokens, mode, pause, stats);
+        registry.bind("enrichmentStats", stats);
+        registry.bind("enrichmentPlanner", new EnrichmentPlanner(store, tokens, mode, pause, stats, metrics));
+        registry.bind("spotifyAnswers", new SpotifyAnswers(store, stats));
+        registry.bind("spotifyFailures", failures);
+        registry.bind("spotifyTokenRenewal", (Processor) failures::renewToken);
+        registry.bind("sameThread", new SynchronousExecutorService());
     }
 
     private static String text(PropertiesComponent p, String key) {

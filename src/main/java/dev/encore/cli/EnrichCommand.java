@@ -1,8 +1,8 @@
 package dev.encore.cli;
 
 import dev.encore.Encore;
-import dev.encore.spotify.SpotifyEnrichment;
-import dev.encore.spotify.SpotifyEnrichment.Summary;
+import dev.encore.spotify.EnrichmentStats;
+import dev.encore.spotify.EnrichmentStats.Summary;
 import java.io.PrintStream;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -26,7 +26,7 @@ public final class EnrichCommand {
         try {
             CamelContext camel = main.getCamelContext();
             Exchange result = camel.createProducerTemplate().request("direct:enrich", ex -> { });
-            SpotifyEnrichment enrichment = camel.getRegistry().lookupByNameAndType("spotifyEnrichment", SpotifyEnrichment.class);
+            EnrichmentStats enrichment = camel.getRegistry().lookupByNameAndType("enrichmentStats", EnrichmentStats.class);
             Summary s = enrichment.summary();
             if (!s.enabled()) {
                 err.println("encore: enrichment is off: set ENCORE_SPOTIFY_CLIENT_ID and ENCORE_SPOTIFY_CLIENT_SECRET");

@@ -1,6 +1,7 @@
 package dev.encore.spotify;
 
 import dev.encore.store.CatalogueStore.NameOnly;
+import dev.encore.store.EntityKind;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.List;
 public record SpotifyRequest(EntityKind kind, List<String> ids, boolean batch, NameOnly names) {
     /** The most results a Development Mode app may ask the Search API for (February 2026). */
     static final int SEARCH_LIMIT = 10;
+    /** The exchange property holding the request under way, for the answer mapper and the failure policy. */
+    public static final String PROPERTY = "EncoreSpotifyRequest";
 
     public SpotifyRequest(EntityKind kind, List<String> ids, boolean batch) {
         this(kind, ids, batch, null);

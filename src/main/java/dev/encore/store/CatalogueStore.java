@@ -1,6 +1,5 @@
 package dev.encore.store;
 
-import dev.encore.spotify.EntityKind;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,9 +15,6 @@ import javax.sql.DataSource;
  * not described, what is known to be unresolvable, pauses and learned settings.
  */
 public final class CatalogueStore {
-    /** A Spotify ID: 22 base-62 characters; anything else (local files, garbage) is never sent. */
-    private static final String VALID_ID = "[0-9A-Za-z]{22}";
-
     private final DataSource dataSource;
 
     public CatalogueStore(DataSource dataSource) {
@@ -36,34 +32,6 @@ public final class CatalogueStore {
 
     public record ArtistRow(String artistId, String name, String imageUrl, Long followers, Integer popularity,
             List<String> genres) {
-    }
-
-    /** IDs referenced but neither described nor known to be unresolvable, in a stable order. */
-    public List<String> missingIds(EntityKind kind) throws SQLException {
-        String referenced = switch (kind) {
-            case TRACK -> "SELECT DISTINCT SUBSTRING(track_uri, 15, 22) AS id FROM stream "
-                    + "WHERE track_uri LIKE 'spotify:track:" + "_".repeat(22) + "' " // 22 characters; LENGTH is not T-SQL
-                    + "UNION SELECT track_id AS id FROM name_match WHERE track_id IS NOT NULL";
-            case ALBUM -> "SELECT DISTINCT album_id AS id FROM track WHERE album_id IS NOT NULL";
-            case ARTIST -> "SELECT DISTINCT artist_id AS id FROM track_artist";
-        };
-        String table = kind.dbValue();
-        String sql = "SELECT r.id FROM (" + referenced + ") r "
-                + "WHERE NOT EXISTS (SELECT 1 FROM " + table + " d WHERE d." + table + "_id = r.id) "
-                + "AND NOT EXISTS (SELECT 1 FROM unresolved_id u WHERE u.kind = ? AND u.spotify_id = r.id) ORDER BY r.id";
-        List<String> ids = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, kind.dbValue());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String id = rs.getString(1);
-                    if (id != null && id.matches(VALID_ID)) {
-                        ids.add(id);
-                    }
-                }
-            }
-        }
-        return ids;
     }
 
     public void saveTracks(List<TrackRow> tracks) throws SQLException {
@@ -117,23 +85,6 @@ public final class CatalogueStore {
     public record NameOnly(long contentHash, String artistName, String trackName) {
     }
 
-    /** Distinct name-only music streams not searched for yet. */
-    public List<NameOnly> unsearchedNames() throws SQLException {
-        String sql = "SELECT s.content_hash, MIN(s.artist_name), MIN(s.track_name) FROM stream s "
-                + "WHERE s.track_uri IS NULL AND s.track_name IS NOT NULL AND s.artist_name IS NOT NULL "
-                + "AND s.kind IN ('music', 'unknown') "
-                + "AND NOT EXISTS (SELECT 1 FROM name_match m WHERE m.content_hash = s.content_hash) "
-                + "GROUP BY s.content_hash ORDER BY s.content_hash";
-        List<NameOnly> names = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                names.add(new NameOnly(rs.getLong(1), rs.getString(2), rs.getString(3)));
-            }
-        }
-        return names;
-    }
-
     /** Caches what a search found for a name pair: the track's ID, or null for no exact match. */
     public void saveNameMatch(NameOnly names, String trackId) throws SQLException {
         describing(c -> {
@@ -142,27 +93,6 @@ public final class CatalogueStore {
                             + "VALUES (?, ?, ?, ?, ?)",
                     names.contentHash(), names.artistName(), names.trackName(), trackId, Database.utc(Instant.now()));
         });
-    }
-
-    /** A described artist without Spotify genres, with one of its tracks' ISRC to find it on MusicBrainz. */
-    public record ArtistToLookUp(String artistId, String name, String isrc) {
-    }
-
-    public List<ArtistToLookUp> artistsWithoutGenres() throws SQLException {
-        String sql = "SELECT a.artist_id, MIN(a.name), MIN(t.isrc) FROM artist a "
-                + "JOIN track_artist ta ON ta.artist_id = a.artist_id JOIN track t ON t.track_id = ta.track_id "
-                + "WHERE t.isrc IS NOT NULL AND a.name IS NOT NULL "
-                + "AND NOT EXISTS (SELECT 1 FROM artist_genre g WHERE g.artist_id = a.artist_id AND g.source = 'spotify') "
-                + "AND NOT EXISTS (SELECT 1 FROM musicbrainz_lookup m WHERE m.artist_id = a.artist_id) "
-                + "GROUP BY a.artist_id ORDER BY a.artist_id";
-        List<ArtistToLookUp> artists = new ArrayList<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                artists.add(new ArtistToLookUp(rs.getString(1), rs.getString(2), rs.getString(3)));
-            }
-        }
-        return artists;
     }
 
     /** Stores what MusicBrainz said about an artist: its MBID (or null) and genres, with source musicbrainz. */

@@ -43,7 +43,8 @@ public final class Database implements AutoCloseable {
             MigrateResult result = Flyway.configure()
                     .dataSource(ds)
                     .placeholders(dialect.flywayPlaceholders())
-                    .locations("classpath:db/migration")
+                    // the shared schema, and Quartz's job store, whose DDL differs per database
+                    .locations("classpath:db/migration", "classpath:db/quartz/" + dialect.name().toLowerCase(java.util.Locale.ROOT))
                     .load()
                     .migrate();
             LOG.info("Database {} ready: schema version {} ({} migrations applied now)", dialect,

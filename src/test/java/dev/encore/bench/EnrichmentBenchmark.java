@@ -3,7 +3,7 @@ package dev.encore.bench;
 import dev.encore.EncoreApp;
 import dev.encore.intake.Headers;
 import dev.encore.spotify.FakeSpotify;
-import dev.encore.spotify.SpotifyEnrichment;
+import dev.encore.spotify.EnrichmentStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,7 +65,7 @@ public final class EnrichmentBenchmark {
                 long start = System.nanoTime();
                 app.camel().createProducerTemplate().request("direct:enrich", ex -> { });
                 double seconds = (System.nanoTime() - start) / 1e9;
-                var summary = app.camel().getRegistry().lookupByNameAndType("spotifyEnrichment", SpotifyEnrichment.class).summary();
+                var summary = app.camel().getRegistry().lookupByNameAndType("enrichmentStats", EnrichmentStats.class).summary();
                 int lowerBound = mode.equals("batch")
                         ? ceil(tracks, 50) + ceil(albums, 20) + ceil(artists, 50) : tracks + albums + artists;
                 int described = (int) app.count("SELECT (SELECT COUNT(*) FROM track) + (SELECT COUNT(*) FROM album)"

@@ -12,21 +12,21 @@ class RetryAfterTest {
 
     @Test
     void secondsAreTakenAsTheyAre() {
-        assertThat(SpotifyEnrichment.retryAfter("86400", NOW)).isEqualTo(Duration.ofDays(1));
-        assertThat(SpotifyEnrichment.retryAfter(" 74214 ", NOW)).isEqualTo(Duration.ofSeconds(74214));
+        assertThat(SpotifyFailures.retryAfter("86400", NOW)).isEqualTo(Duration.ofDays(1));
+        assertThat(SpotifyFailures.retryAfter(" 74214 ", NOW)).isEqualTo(Duration.ofSeconds(74214));
     }
 
     @Test
     void anHttpDateIsMeasuredFromEncoresClock() {
-        assertThat(SpotifyEnrichment.retryAfter("Sat, 21 Nov 2026 14:00:00 GMT", NOW)).isEqualTo(Duration.ofHours(2));
+        assertThat(SpotifyFailures.retryAfter("Sat, 21 Nov 2026 14:00:00 GMT", NOW)).isEqualTo(Duration.ofHours(2));
     }
 
     @Test
     void aMissingOrGarbledValueStillPausesAndNeverForGood() {
-        assertThat(SpotifyEnrichment.retryAfter(null, NOW)).isEqualTo(Duration.ofMinutes(1));
-        assertThat(SpotifyEnrichment.retryAfter("soon", NOW)).isEqualTo(Duration.ofMinutes(1));
-        assertThat(SpotifyEnrichment.retryAfter("0", NOW)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(SpotifyEnrichment.retryAfter("99999999999999999", NOW)).isEqualTo(Duration.ofDays(7));
-        assertThat(SpotifyEnrichment.retryAfter("Sat, 21 Nov 2026 11:00:00 GMT", NOW)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(SpotifyFailures.retryAfter(null, NOW)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(SpotifyFailures.retryAfter("soon", NOW)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(SpotifyFailures.retryAfter("0", NOW)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(SpotifyFailures.retryAfter("99999999999999999", NOW)).isEqualTo(Duration.ofDays(7));
+        assertThat(SpotifyFailures.retryAfter("Sat, 21 Nov 2026 11:00:00 GMT", NOW)).isEqualTo(Duration.ofSeconds(1));
     }
 }

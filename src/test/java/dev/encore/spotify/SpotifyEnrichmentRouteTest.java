@@ -88,7 +88,7 @@ class SpotifyEnrichmentRouteTest {
 
     @Test
     void anImportIsFollowedByAnEnrichmentRunOfItsOwn() throws Exception {
-        Map<String, String> scheduled = Map.of("encore.enrich.scheduled", "true", "encore.enrich.first-delay-ms", "3600000");
+        Map<String, String> scheduled = Map.of("encore.enrich.scheduled", "true", "encore.enrich.cron", "0 0 0 1 1 ? 2099");
         try (EncoreApp app = app("batch", spotify, scheduled)) {
             Path sample = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
             app.camel().createProducerTemplate().request("direct:import-file", ex -> {

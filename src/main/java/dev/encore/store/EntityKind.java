@@ -1,8 +1,12 @@
-package dev.encore.spotify;
+package dev.encore.store;
 
 import java.util.Locale;
 
-/** The catalogue objects Encore describes, with the Web API's batch limits (reference/spotify.md 2.1). */
+/**
+ * The catalogue objects Encore describes: each is a table of the store and a collection of the
+ * Web API, with that collection's batch limit (reference/spotify.md 2.1). It lives beside the
+ * tables so that both the store and the Spotify steps can name it without depending on each other.
+ */
 public enum EntityKind {
     TRACK("tracks", 50), ALBUM("albums", 20), ARTIST("artists", 50);
 
@@ -19,10 +23,12 @@ public enum EntityKind {
         return plural;
     }
 
+    /** The most IDs one multi-get call may carry. */
     public int batchLimit() {
         return batchLimit;
     }
 
+    /** The table, and the {@code kind} column of {@code unresolved_id}. */
     public String dbValue() {
         return name().toLowerCase(Locale.ROOT);
     }
