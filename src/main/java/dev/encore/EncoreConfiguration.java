@@ -73,7 +73,7 @@ public class EncoreConfiguration implements CamelConfiguration {
         // the SQL steps of the routes (sql:classpath:sql/...) and the clustered schedules use the same pool
         context.getComponent("sql", SqlComponent.class).setDataSource(database.dataSource());
         context.getComponent("quartz", QuartzComponent.class).setSchedulerFactory(QuartzJobStore.factory(database,
-                context.getName(), number(p, "encore.scheduler.cluster-checkin-ms")));
+                context.getName(), text(p, "encore.scheduler.instance-id"), number(p, "encore.scheduler.cluster-checkin-ms")));
 
         ImportStore store = new ImportStore(database.dataSource());
         ZipLimits limits = new ZipLimits(number(p, "encore.zip.max-entry-bytes"), number(p, "encore.zip.max-total-bytes"),
