@@ -21,9 +21,10 @@ public final class QuartzJobStore {
 
     /**
      * @param schedulerName the same on every replica: it names the cluster in the QRTZ_ tables
+     * @param instanceId    this replica's name in the cluster, or AUTO (host name and start time)
      * @param checkinMillis how often a replica says it is alive; a silent one is presumed dead after about twice this
      */
-    public static StdSchedulerFactory factory(Database database, String schedulerName, long checkinMillis)
+    public static StdSchedulerFactory factory(Database database, String schedulerName, String instanceId, long checkinMillis)
             throws SchedulerException {
         // Quartz finds connection providers by name in a JVM-wide registry: one name per pool
         String source = "encore-" + UUID.randomUUID();
@@ -44,7 +45,7 @@ public final class QuartzJobStore {
         });
         Properties p = new Properties();
         p.setProperty("org.quartz.scheduler.instanceName", schedulerName);
-        p.setProperty("org.quartz.scheduler.instanceId", "AUTO");
+        p.setProperty("org.quartz.scheduler.instanceId", instanceId);
         p.setProperty("org.quartz.scheduler.skipUpdateCheck", "true");
         // a job only puts a request on a queue: one thread is plenty, and keeps the pool free
         p.setProperty("org.quartz.threadPool.threadCount", "1");
