@@ -31,7 +31,6 @@ import dev.encore.spotify.SpotifyPause;
 import dev.encore.store.QuartzJobStore;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.sql.SqlComponent;
-import org.apache.camel.util.concurrent.SynchronousExecutorService;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.Processor;
@@ -152,7 +151,6 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("spotifyAnswers", new SpotifyAnswers(store, stats));
         registry.bind("spotifyFailures", failures);
         registry.bind("spotifyTokenRenewal", (Processor) failures::renewToken);
-        registry.bind("sameThread", new SynchronousExecutorService());
     }
 
     private static String text(PropertiesComponent p, String key) {

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plans enrichment for the routes: starts a run in the mode in force, keeps the IDs worth asking
- * for, turns an aggregated group of IDs (or a name to search) into a {@link SpotifyRequest}, and
+ * for, groups them into calls, turns a group of IDs (or a name to search) into a {@link SpotifyRequest}, and
  * that request into the headers camel-http sends.
  */
 public final class EnrichmentPlanner {
@@ -72,7 +72,16 @@ public final class EnrichmentPlanner {
         return ids;
     }
 
-    /** The call for one aggregated group of IDs: a batch call in batch mode, and for any group gathered as one. */
+    /** The IDs in consecutive groups of {@code size}, the last one smaller: one call each. */
+    public static List<List<String>> groups(List<String> ids, int size) {
+        List<List<String>> groups = new java.util.ArrayList<>((ids.size() + size - 1) / size);
+        for (int i = 0; i < ids.size(); i += size) {
+            groups.add(ids.subList(i, Math.min(i + size, ids.size())));
+        }
+        return groups;
+    }
+
+    /** The call for one group of IDs: a batch call in batch mode, and for any group gathered as one. */
     public SpotifyRequest request(EntityKind kind, List<String> ids, EnrichmentRun run) {
         return new SpotifyRequest(kind, List.copyOf(ids), run.isBatch() || ids.size() > 1);
     }

@@ -2,7 +2,6 @@ package dev.encore.spotify;
 
 import dev.encore.store.EntityKind;
 import java.sql.SQLException;
-import java.util.UUID;
 
 /**
  * The state of one enrichment run, carried by the exchange property {@code EncoreRun}; the
@@ -13,7 +12,6 @@ public final class EnrichmentRun {
     /** The exchange property that carries the run through the routes. */
     public static final String PROPERTY = "EncoreRun";
 
-    private final String id = UUID.randomUUID().toString();
     private final boolean enabled;
     private final SpotifyPause pause;
     private volatile boolean batch;
@@ -23,11 +21,6 @@ public final class EnrichmentRun {
         this.enabled = enabled;
         this.batch = batch;
         this.pause = pause;
-    }
-
-    /** Keeps this run's aggregations apart from any other run's. */
-    public String getId() {
-        return id;
     }
 
     /** False without a Spotify client id: the run then does nothing. */
