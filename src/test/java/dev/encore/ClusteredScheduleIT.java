@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.encore.TestDatabases.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -36,8 +40,8 @@ class ClusteredScheduleIT {
         Process first = replica("replica-a");
         await("the first replica's ticks").atMost(Duration.ofMinutes(2)).until(() -> ticks().size() >= 3);
         replica("replica-b");
-        int beforeSecond = ticks().size();
-        await("ticks while both replicas run").atMost(Duration.ofMinutes(2)).until(() -> ticks().size() >= beforeSecond + 8);
+        int bothRunning = ticks().size();
+        await("ticks while both replicas run").atMost(Duration.ofMinutes(2)).until(() -> ticks().size() >= bothRunning + 8);
         assertThat(duplicateTicks()).as("a tick fired twice").isEmpty();
 
         first.destroyForcibly().waitFor();
@@ -61,17 +65,23 @@ class ClusteredScheduleIT {
         }
     }
 
+    /** A replica of the packaged app, returned once it serves HTTP (its routes and schedules have started). */
     private Process replica(String name) throws Exception {
         Path log = workDir.resolve(name + ".log");
         Path dir = Files.createDirectories(workDir.resolve(name));
+        int port = EncoreApp.freePort();
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dencore.enrich.cron=0/1 * * * * ?", "-Dencore.scheduler.instance-id=" + name,
                 "-Dencore.scheduler.cluster-checkin-ms=1000", "-Dencore.local.enabled=false",
                 "-Dcamel.management.enabled=false", "-Dencore.db.user=" + db.user(),
                 "-jar", System.getProperty("encore.jar"), "serve", "--db", db.url(),
-                "--port", Integer.toString(EncoreApp.freePort()))
+                "--port", Integer.toString(port))
                 .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         replicas.add(p);
+        HttpClient http = HttpClient.newHttpClient();
+        await(name + " serving").atMost(Duration.ofMinutes(2)).ignoreExceptions().until(() -> http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/users")).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
         return p;
     }
 
