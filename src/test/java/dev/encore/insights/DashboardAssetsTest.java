@@ -31,7 +31,7 @@ class DashboardAssetsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/application.properties", "/pom.xml", "/routes/api-wrapped.camel.yaml",
+    @ValueSource(strings = {"/application.properties", "/pom.xml", "/routes/api.camel.yaml",
             "/webjars/../application.properties", "/%2e%2e/application.properties", "/.ci/run",
             "/META-INF/MANIFEST.MF", "/db/migration/V1__intake.sql", "/dev/encore/Encore.class"})
     void nothingElseIs(String path) throws Exception {
