@@ -85,8 +85,8 @@ public final class Encore {
         main.addOverrideProperty("encore.enrich.scheduled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("camel.server.enabled", "false");
-        // the API and dashboard routes need the HTTP server
-        main.addOverrideProperty("camel.main.routes-exclude-pattern", "**/api-*.camel.yaml,**/dashboard*.camel.yaml");
+        // the REST API (and its error configuration) and the dashboard need the HTTP server
+        main.addOverrideProperty("camel.main.routes-exclude-pattern", "**/api.camel.yaml,**/api-errors.camel.yaml,**/dashboard.camel.yaml");
         return main;
     }
 

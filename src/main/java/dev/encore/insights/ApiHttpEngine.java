@@ -1,11 +1,17 @@
 package dev.encore.insights;
 
+import org.apache.camel.Processor;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.spi.PlatformHttpConsumer;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpEngine;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
- * The platform-http engine, told which port the API routes belong to. Camel 4.17's engine finds
- * its server by looking for the only Vert.x server; with the management server on its own port
- * there are two, it falls back to 8080, and any other {@code --port} fails at start.
+ * The platform-http engine of the dashboard and API server: its consumers take the query
+ * parameters, and nothing else of a request, as headers ({@link QueryParameterConsumer}). It is
+ * also told which port is its own: Camel 4.17's engine finds its server by looking for the only
+ * Vert.x server; with the management server on its own port there are two, it falls back to
+ * 8080, and any other {@code --port} fails at start.
  */
 public final class ApiHttpEngine extends VertxPlatformHttpEngine {
     private final int port;
@@ -17,5 +23,11 @@ public final class ApiHttpEngine extends VertxPlatformHttpEngine {
     @Override
     public int getServerPort() {
         return port;
+    }
+
+    @Override
+    public PlatformHttpConsumer createConsumer(PlatformHttpEndpoint endpoint, Processor processor) {
+        return new QueryParameterConsumer(endpoint, processor, getHandlers(),
+                VertxPlatformHttpRouter.getRouterNameFromPort(getServerPort()));
     }
 }

@@ -29,7 +29,6 @@ public final class DashboardAssets implements Processor {
         String path = in.getHeader(Exchange.HTTP_URI, "/", String.class);
         int query = path.indexOf('?');
         path = query < 0 ? path : path.substring(0, query);
-        in.removeHeaders("*");
         String resource = resource(path);
         byte[] body = null;
         if (resource != null) {

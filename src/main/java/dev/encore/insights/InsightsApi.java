@@ -2,8 +2,6 @@ package dev.encore.insights;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.encore.insights.InsightsStore.UserSummary;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -14,25 +12,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
-import org.apache.camel.Exchange;
-import org.apache.camel.Header;
 
 /**
- * The insights REST API behind the {@code api-*} routes: plain methods that take the request's
- * path and query parameters and answer JSON.
+ * The insights REST API behind {@code routes/api.camel.yaml}: plain methods that take the
+ * request's path and query parameters and answer objects, which the REST DSL writes as
+ * snake_case JSON.
  */
 public final class InsightsApi {
     private static final int MAX_LIMIT = 100;
     private static final int MAX_YEARS = 100;
+    private static final String SEND = "; send {\"time_zone\": \"Europe/Madrid\"}";
 
     private final InsightsStore store;
     private final ReportingZones zones;
     private final ListeningRules rules;
     private final Clock clock;
-    private final ObjectMapper json = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     public InsightsApi(InsightsStore store, ReportingZones zones, ListeningRules rules, Clock clock) {
         this.store = store;
@@ -42,75 +36,28 @@ public final class InsightsApi {
     }
 
     /** {@code GET /api/users} */
-    public String users() throws SQLException, JsonProcessingException {
-        List<Map<String, Object>> users = store.users().stream().map(this::describe).toList();
-        return json.writeValueAsString(Map.of("users", users));
-    }
-
-    /** {@code PUT /api/users/{user}} with {@code {"time_zone": "Europe/Madrid"}} */
-    public String updateUser(@Header(Exchange.HTTP_URI) String uri, String body) throws SQLException, JsonProcessingException {
-        String user = userOf(uri);
-        JsonNode request;
-        try {
-            request = json.readTree(body == null ? "" : body);
-        } catch (JsonProcessingException e) {
-            throw new BadRequestException("The body is not JSON; send {\"time_zone\": \"Europe/Madrid\"}");
-        }
-        if (request == null || !request.path("time_zone").isTextual()) {
-            throw new BadRequestException("The body has no time_zone; send {\"time_zone\": \"Europe/Madrid\"}");
-        }
-        ZoneId zone = ReportingZones.parse(request.get("time_zone").asText(), "time_zone");
-        if (!zones.setZone(user, zone)) {
-            throw new UnknownUserException(user);
-        }
-        return json.writeValueAsString(store.users().stream().filter(u -> u.user().equals(user))
-                .findFirst().map(this::describe).orElseThrow(() -> new UnknownUserException(user)));
+    public Map<String, List<UserSummary>> users() throws SQLException {
+        return Map.of("users", store.users().stream().map(this::withZone).toList());
     }
 
     /**
-     * {@code GET /api/users/{user}/wrapped}. The user and the parameters are read from the URI
-     * itself: platform-http also copies request headers into the message headers, so a crawler's
-     * {@code From:} header would otherwise pass for the {@code from} parameter.
+     * {@code PUT /api/users/{user}} with {@code {"time_zone": "Europe/Madrid"}}; the body as the
+     * REST DSL read it (null when there was none).
      */
-    public String wrapped(@Header(Exchange.HTTP_URI) String uri, @Header(Exchange.HTTP_QUERY) String query)
-            throws SQLException, JsonProcessingException {
-        Map<String, String> q = parameters(query);
-        return json.writeValueAsString(report(userOf(uri), q.get("period"), q.get("from"), q.get("to"), q.get("rank"),
-                q.get("limit"), q.get("tz")));
+    public UserSummary updateUser(String user, JsonNode body) throws SQLException {
+        if (body == null || !body.path("time_zone").isTextual()) {
+            throw new BadRequestException("The body has no time_zone" + SEND);
+        }
+        ZoneId zone = ReportingZones.parse(body.get("time_zone").asText(), "time_zone");
+        if (!zones.setZone(user, zone)) {
+            throw new UnknownUserException(user);
+        }
+        return store.users().stream().filter(u -> u.user().equals(user))
+                .findFirst().map(this::withZone).orElseThrow(() -> new UnknownUserException(user));
     }
 
-    /** The {user} of /api/users/{user}[/...]. */
-    static String userOf(String uri) {
-        String path = uri == null ? "" : uri.split("\\?", 2)[0];
-        String[] segments = path.split("/");
-        if (segments.length < 4 || segments[3].isEmpty()) {
-            throw new BadRequestException("No user in " + path);
-        }
-        // a path is not a form: '+' is a plus there, not a space
-        return URLDecoder.decode(segments[3].replace("+", "%2B"), StandardCharsets.UTF_8);
-    }
-
-    /** A query string's parameters, decoded; the first of a repeated name counts. */
-    static Map<String, String> parameters(String query) {
-        Map<String, String> out = new java.util.HashMap<>();
-        if (query == null || query.isEmpty()) {
-            return out;
-        }
-        for (String pair : query.split("&")) {
-            int eq = pair.indexOf('=');
-            try {
-                String name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                out.putIfAbsent(name, value);
-            } catch (IllegalArgumentException e) {
-                throw new BadRequestException("'" + pair + "' in the query is not valid URL encoding");
-            }
-        }
-        return out;
-    }
-
-    /** The answer of {@code /wrapped} as an object, from already decoded parameters (null: not given). */
-    public Wrapped report(String user, String period, String from, String to, String rank, String limit, String tz)
+    /** {@code GET /api/users/{user}/wrapped}, from its decoded parameters (null: not given). */
+    public Wrapped wrapped(String user, String period, String from, String to, String rank, String limit, String tz)
             throws SQLException {
         Optional<ZoneId> own = zones.zoneOf(user);
         if (own.isEmpty()) {
@@ -131,9 +78,21 @@ public final class InsightsApi {
         return calculator.result(user, zone, p, top, heardBefore);
     }
 
-    /** The JSON of an error, as the {@code api-errors} route configuration answers it. */
-    public String error(Exception e) throws JsonProcessingException {
-        return json.writeValueAsString(Map.of("error", e.getMessage()));
+    /**
+     * The answer of a request that went wrong, for the {@code api-errors} route configuration
+     * (which may hand over the exception wrapped). A request's only JSON is the PUT's body, so a
+     * JSON parse error is that body's.
+     */
+    public Map<String, String> error(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof JsonProcessingException) {
+                return Map.of("error", "The body is not JSON" + SEND);
+            }
+            if (t instanceof BadRequestException || t instanceof UnknownUserException) {
+                return Map.of("error", t.getMessage());
+            }
+        }
+        return Map.of("error", "Encore could not answer this request; the server log says why");
     }
 
     private static Optional<Period> extent(ListeningHistory history, ZoneId zone) {
@@ -157,13 +116,9 @@ public final class InsightsApi {
         throw new BadRequestException("limit '" + value + "' is not a number from 1 to " + MAX_LIMIT);
     }
 
-    private Map<String, Object> describe(UserSummary u) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("user", u.user());
-        m.put("streams", u.streams());
-        m.put("first_stream", u.firstStream());
-        m.put("last_stream", u.lastStream());
-        m.put("time_zone", u.timeZone() == null ? zones.defaultZone().getId() : u.timeZone());
-        return m;
+    /** A user as listed: with the zone their report uses, the default one unless they set their own. */
+    private UserSummary withZone(UserSummary u) {
+        return u.timeZone() != null ? u
+                : new UserSummary(u.user(), u.streams(), u.firstStream(), u.lastStream(), zones.defaultZone().getId());
     }
 }

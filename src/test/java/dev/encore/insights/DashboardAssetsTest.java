@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,7 +20,8 @@ class DashboardAssetsTest {
     @ParameterizedTest
     @CsvSource({
             "/,                                                  200, text/html",
-            "/app.js,                                            200, text/javascript",
+            "/main.js,                                           200, text/javascript",
+            "/charts.js,                                         200, text/javascript",
             "/style.css,                                         200, text/css",
             "/webjars/chart.js/4.5.1/dist/chart.umd.min.js,      200, text/javascript",
             "/nothing-here.js,                                   404, text/plain",
@@ -30,8 +32,24 @@ class DashboardAssetsTest {
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith(type);
     }
 
+    @Test
+    void thePageLoadsTheChartJsOfTheWebJarItShipsWith() throws Exception {
+        java.util.Properties webjar = new java.util.Properties();
+        try (java.io.InputStream in = getClass().getClassLoader()
+                .getResourceAsStream("META-INF/maven/org.webjars.npm/chart.js/pom.properties")) {
+            webjar.load(in);
+        }
+        java.util.regex.Matcher script = java.util.regex.Pattern.compile("<script src=\"(webjars/chart\\.js/[^\"]+)\"")
+                .matcher(get("/").body());
+        assertThat(script.find()).as("the page's Chart.js script").isTrue();
+        assertThat(script.group(1)).isEqualTo("webjars/chart.js/" + webjar.getProperty("version") + "/dist/chart.umd.min.js");
+        HttpResponse<String> chart = get("/" + script.group(1));
+        assertThat(chart.statusCode()).isEqualTo(200);
+        assertThat(chart.headers().firstValue("Content-Type").orElse("")).startsWith("text/javascript");
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"/application.properties", "/pom.xml", "/routes/api-wrapped.camel.yaml",
+    @ValueSource(strings = {"/application.properties", "/pom.xml", "/routes/api.camel.yaml",
             "/webjars/../application.properties", "/%2e%2e/application.properties", "/.ci/run",
             "/META-INF/MANIFEST.MF", "/db/migration/V1__intake.sql", "/dev/encore/Encore.class"})
     void nothingElseIs(String path) throws Exception {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -125,6 +126,21 @@ class WrappedApiTest {
         assertThat(r.headers().map().keySet()).noneMatch(h -> h.equalsIgnoreCase("from") || h.equalsIgnoreCase("tz"));
     }
 
+    @Test
+    void answersCarryNoHeaderOfTheRequestNorOfCamel() throws Exception {
+        InsightsFixture fixture = InsightsFixture.on("h2");
+        for (String path : List.of("/api/users", "/api/users/efr/wrapped?period=year:2024&CamelHttpResponseCode=500",
+                "/api/users/nobody/wrapped?tz=UTC", "/api/enrichment")) {
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(fixture.baseUrl + path))
+                            .header("X-Probe", "1").header("Tz", "Asia/Tokyo").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(path).isIn(200, 404);
+            assertThat(r.headers().map().keySet()).as(path)
+                    .allMatch(h -> List.of(":status", "content-type", "content-length", "transfer-encoding").contains(h.toLowerCase()));
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aYearIsComparedWithTheYearBeforeAndWrappedWithTheSameWindowAYearBefore(String kind) throws Exception {
@@ -229,6 +245,7 @@ class WrappedApiTest {
             "/api/users/erin/wrapped?tz=Mars/Olympus               | 400 | tz 'Mars/Olympus' is not a time zone",
             "/api/users/erin/wrapped?from=1066-10-14&to=2024-01-01 | 400 | out of range",
             "/api/users/nobody/wrapped                             | 404 | No user 'nobody'",
+            "/api/users/a+b/wrapped                                | 404 | No user 'a+b'",
     })
     void badRequestsAreRefusedWithAMessageThatSaysWhatIsWrong(String path, int status, String message) throws Exception {
         InsightsFixture.Answer answer = InsightsFixture.on("h2").get(path);
