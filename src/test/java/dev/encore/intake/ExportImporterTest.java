@@ -208,6 +208,26 @@ class ExportImporterTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
+    void anEntryWhoseHeaderLiesAboutItsSizeEndsTheReadingOfItsArchive(String kind) throws Exception {
+        open(kind);
+        String liar = "a/Streaming_History_Audio_2023.json";
+        Path file = Zips.builder().add(liar, ("[" + " ".repeat(3 << 20) + "]").getBytes(StandardCharsets.UTF_8))
+                .add("b/Streaming_History_Audio_2022.json", Samples.file("efrrowini", "Streaming_History_Audio_2022.json"))
+                .writeTo(tmp.resolve("liar.zip"));
+        Zips.declareUncompressedSize(file, liar, 100); // passes the declared-size checks, inflates to 3 MiB
+        ExportImporter strict = new ExportImporter(database, new ImportStore(database.dataSource()),
+                new ZipLimits(1 << 20, 1L << 30, 1_000_000, 100), 500);
+
+        FileReport report = strict.importFile(file, "liar.zip", "erin", "local");
+
+        assertThat(report.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(report.reason()).isEqualTo("the archive's entry \"" + liar + "\" inflates past 1048576 bytes");
+        assertThat(report.runs()).as("the entry after the liar is not read").hasSize(1);
+        assertThat(count("SELECT COUNT(*) FROM stream")).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
     void aBinaryFileOrADamagedArchiveIsQuarantinedNotRetried(String kind) throws Exception {
         open(kind);
         byte[] mp4 = {0, 0, 0, 0x20, 'f', 't', 'y', 'p', 'i', 's', 'o', 'm', 0, 0, 2, 0, 'i', 's', 'o', 'm'};
