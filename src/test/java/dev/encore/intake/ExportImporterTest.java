@@ -73,7 +73,7 @@ class ExportImporterTest {
         assertThat(first.runs().get(0).counts().inserted()).isEqualTo(plays);
         assertThat(second.runs().get(0).counts().inserted()).isZero();
         assertThat(second.runs().get(0).counts().duplicate()).isEqualTo(records);
-        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'alice'")).isEqualTo(plays);
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'alice'")).isEqualTo(plays);
     }
 
     @ParameterizedTest
@@ -119,16 +119,16 @@ class ExportImporterTest {
             importer.importFile(p, p.getFileName().toString(), "extended-first", "cli");
         }
 
-        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'basic-first'")).isEqualTo(expected);
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'basic-first'")).isEqualTo(expected);
         // stream has no foreign keys (for load speed): nothing may point nowhere all the same
-        assertThat(count("SELECT COUNT(*) FROM stream s WHERE NOT EXISTS (SELECT 1 FROM app_user u WHERE u.user_id = s.user_id)"
+        assertThat(db.count("SELECT COUNT(*) FROM stream s WHERE NOT EXISTS (SELECT 1 FROM app_user u WHERE u.user_id = s.user_id)"
                 + " OR NOT EXISTS (SELECT 1 FROM import_run r WHERE r.import_run_id = s.import_run_id)")).isZero();
-        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'extended-first'")).isEqualTo(expected);
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'extended-first'")).isEqualTo(expected);
         // the extended details won: the overlap's plays carry URIs and second precision either way
         for (String user : List.of("basic-first", "extended-first")) {
-            assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = '" + user
+            assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = '" + user
                     + "' AND ts_precision = 'second' AND track_uri IS NOT NULL")).isEqualTo(
-                    count("SELECT COUNT(*) FROM stream WHERE user_id = 'extended-first' AND track_uri IS NOT NULL"));
+                    db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'extended-first' AND track_uri IS NOT NULL"));
         }
     }
 
@@ -144,7 +144,7 @@ class ExportImporterTest {
         assertThat(run.status()).isEqualTo("loaded");
         assertThat(run.counts().rejected()).isEqualTo(1);
         assertThat(run.counts().read()).isEqualTo(rows.size());
-        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'"))
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'"))
                 .isEqualTo(run.counts().inserted()).isEqualTo(run.counts().read() - 1 - run.counts().duplicate());
         assertThat(text("SELECT reason FROM import_rejected_record WHERE import_run_id = " + run.runId()))
                 .contains("ms_played should be a whole number but is the text \"n/a\"");
@@ -161,7 +161,7 @@ class ExportImporterTest {
 
         assertThat(report.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(report.reason()).startsWith("Streaming_History_Audio_2023.json").contains("truncated");
-        assertThat(count("SELECT COUNT(*) FROM stream")).isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
         assertThat(text("SELECT status FROM import_run WHERE import_run_id = " + report.runs().get(0).runId()))
                 .isEqualTo("rejected");
     }
@@ -184,8 +184,8 @@ class ExportImporterTest {
         assertThat(report.runs()).extracting(RunReport::status)
                 .containsExactly("loaded", "loaded", "loaded", "skipped", "skipped", "skipped", "skipped");
         assertThat(report.runs().get(6).reason()).contains("ReadMeFirst_ExtendedStreamingHistory.pdf is not a JSON file");
-        assertThat(count("SELECT SUM(records_read) FROM import_run WHERE status = 'loaded'")).isEqualTo(plays);
-        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'"))
+        assertThat(db.count("SELECT SUM(records_read) FROM import_run WHERE status = 'loaded'")).isEqualTo(plays);
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'"))
                 .isEqualTo(report.inserted()).isLessThanOrEqualTo(plays);
     }
 
@@ -203,7 +203,7 @@ class ExportImporterTest {
         assertThat(report.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(report.reason()).contains("Streaming_History_Audio_2023.json").contains("truncated");
         assertThat(report.describe()).contains("uploading it again after a fix counts no stream twice");
-        assertThat(count("SELECT COUNT(*) FROM stream")).isEqualTo(report.inserted()).isPositive();
+        assertThat(db.count("SELECT COUNT(*) FROM stream")).isEqualTo(report.inserted()).isPositive();
     }
 
     @ParameterizedTest
@@ -223,7 +223,7 @@ class ExportImporterTest {
         assertThat(report.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(report.reason()).isEqualTo("the archive's entry \"" + liar + "\" inflates past 1048576 bytes");
         assertThat(report.runs()).as("the entry after the liar is not read").hasSize(1);
-        assertThat(count("SELECT COUNT(*) FROM stream")).isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
     }
 
     @ParameterizedTest
@@ -247,8 +247,8 @@ class ExportImporterTest {
         assertThat(binary.reason()).contains("clip.mp4");
         assertThat(damaged.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(damaged.reason()).contains("Streaming_History_Audio_2024.json");
-        assertThat(count("SELECT COUNT(*) FROM import_run WHERE status = 'failed'")).isZero();
-        assertThat(count("SELECT COUNT(*) FROM stream")).isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM import_run WHERE status = 'failed'")).isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
     }
 
     @ParameterizedTest
@@ -335,14 +335,6 @@ class ExportImporterTest {
     private static String norm(JsonNode n) {
         String s = n == null || n.isNull() ? "" : n.asText().trim().toLowerCase(Locale.ROOT);
         return s.equals("unknown artist") || s.equals("unknown track") ? "" : s;
-    }
-
-    private long count(String sql) throws SQLException {
-        try (Connection c = database.dataSource().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private String text(String sql) throws SQLException {
