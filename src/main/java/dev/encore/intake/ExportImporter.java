@@ -11,6 +11,7 @@ import dev.encore.store.ArtistFirstStreams;
 import dev.encore.store.Database;
 import dev.encore.store.ImportStore;
 import dev.encore.store.ImportStore.RunCounts;
+import dev.encore.store.RunStatus;
 import dev.encore.store.StreamUpserter;
 import java.io.BufferedInputStream;
 import java.io.CharConversionException;
@@ -91,10 +92,10 @@ public final class ExportImporter {
         store.ensureUser(user);
         String reason = sourcePath + " disappeared between being listed and being read; nothing was loaded";
         long runId = store.startRun(user, sourcePath, sourceKind);
-        store.finishRun(runId, "rejected", null, RunCounts.NONE, reason, List.of());
+        store.finishRun(runId, RunStatus.REJECTED, null, RunCounts.NONE, reason, List.of());
         LOG.warn(reason);
         return new FileReport(sourcePath, user, Outcome.MISSING, reason,
-                List.of(new RunReport(runId, sourcePath, null, "rejected", RunCounts.NONE, reason)));
+                List.of(new RunReport(runId, sourcePath, null, RunStatus.REJECTED, RunCounts.NONE, reason)));
     }
 
     private FileReport importArchive(Path file, String sourcePath, String user, String sourceKind) throws SQLException, IOException {
@@ -104,7 +105,7 @@ public final class ExportImporter {
                 String entryPath = sourcePath + "!/" + entry.getName();
                 String name = entry.getName().substring(entry.getName().lastIndexOf('/') + 1);
                 if (!ExportArchive.isJson(entry)) {
-                    runs.add(finished(store.startRun(user, entryPath, sourceKind), entryPath, "skipped", null,
+                    runs.add(finished(store.startRun(user, entryPath, sourceKind), entryPath, RunStatus.SKIPPED, null,
                             RunCounts.NONE, name + " is not a JSON file"));
                     continue;
                 }
@@ -126,7 +127,7 @@ public final class ExportImporter {
     private FileReport rejectWhole(String sourcePath, String user, String sourceKind, String reason, List<RunReport> runs)
             throws SQLException {
         List<RunReport> all = new ArrayList<>(runs);
-        all.add(finished(store.startRun(user, sourcePath, sourceKind), sourcePath, "rejected", null, RunCounts.NONE, reason));
+        all.add(finished(store.startRun(user, sourcePath, sourceKind), sourcePath, RunStatus.REJECTED, null, RunCounts.NONE, reason));
         return FileReport.of(sourcePath, user, all);
     }
 
@@ -139,7 +140,7 @@ public final class ExportImporter {
                 ExportFormat format = reader.format();
                 if (format == null) {
                     c.rollback();
-                    return finished(runId, path, "skipped", null, RunCounts.NONE, name + " " + reader.notHistoryReason());
+                    return finished(runId, path, RunStatus.SKIPPED, null, RunCounts.NONE, name + " " + reader.notHistoryReason());
                 }
                 store.lockUser(c, user);
                 int upgraded;
@@ -168,23 +169,23 @@ public final class ExportImporter {
                 RunCounts counts = new RunCounts(read, inserted, read - rejected - inserted, rejected);
                 String note = rejected == 0 ? null : name + ": " + rejected + " record(s) refused, e.g. record "
                         + reader.rejections().get(0).recordNumber() + ": " + reader.rejections().get(0).reason();
-                store.finishRun(c, runId, "loaded", format.label(), counts, note, reader.rejections());
+                store.finishRun(c, runId, RunStatus.LOADED, format.label(), counts, note, reader.rejections());
                 c.commit();
                 if (upgraded > 0) {
                     LOG.info("{}: {} account-data streams took on the details of their extended records", path, upgraded);
                 }
-                return new RunReport(runId, path, format.label(), "loaded", counts, note);
+                return new RunReport(runId, path, format.label(), RunStatus.LOADED, counts, note);
             } catch (UnreadableExportException e) {
                 c.rollback();
-                return finished(runId, path, "rejected", null, RunCounts.NONE, name + " " + e.getMessage());
+                return finished(runId, path, RunStatus.REJECTED, null, RunCounts.NONE, name + " " + e.getMessage());
             } catch (ExportArchive.ZipLimitException e) {
                 c.rollback();
-                return finished(runId, path, "rejected", null, RunCounts.NONE, LIMIT_BROKEN + e.getMessage());
+                return finished(runId, path, RunStatus.REJECTED, null, RunCounts.NONE, LIMIT_BROKEN + e.getMessage());
             } catch (SQLException | IOException | RuntimeException e) {
                 c.rollback();
                 String problem = dataProblem(e);
                 if (problem != null) {
-                    return finished(runId, path, "rejected", null, RunCounts.NONE, name + " " + problem);
+                    return finished(runId, path, RunStatus.REJECTED, null, RunCounts.NONE, name + " " + problem);
                 }
                 failQuietly(runId, e);
                 throw e;
@@ -211,7 +212,7 @@ public final class ExportImporter {
         return null;
     }
 
-    private RunReport finished(long runId, String path, String status, String format, RunCounts counts, String reason)
+    private RunReport finished(long runId, String path, RunStatus status, String format, RunCounts counts, String reason)
             throws SQLException {
         store.finishRun(runId, status, format, counts, reason, List.of());
         return new RunReport(runId, path, format, status, counts, reason);
@@ -220,7 +221,7 @@ public final class ExportImporter {
     /** Marks the run failed (to be retried) without hiding the original error if the database is down too. */
     private void failQuietly(long runId, Exception cause) {
         try {
-            store.finishRun(runId, "failed", null, RunCounts.NONE, cause.toString(), List.of());
+            store.finishRun(runId, RunStatus.FAILED, null, RunCounts.NONE, cause.toString(), List.of());
         } catch (SQLException e) {
             cause.addSuppressed(e);
         }

@@ -1,5 +1,9 @@
 package dev.encore.intake;
 
+import static dev.encore.store.RunStatus.FAILED;
+import static dev.encore.store.RunStatus.LOADED;
+import static dev.encore.store.RunStatus.REJECTED;
+import static dev.encore.store.RunStatus.SKIPPED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -141,7 +145,7 @@ class ExportImporterTest {
         RunReport run = importEdited("one-bad.json",
                 json -> json.replaceFirst("\"ms_played\":\\s*\\d+", "\"ms_played\":\"n/a\""));
 
-        assertThat(run.status()).isEqualTo("loaded");
+        assertThat(run.status()).isEqualTo(LOADED);
         assertThat(run.counts().rejected()).isEqualTo(1);
         assertThat(run.counts().read()).isEqualTo(rows.size());
         assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'"))
@@ -163,7 +167,7 @@ class ExportImporterTest {
         assertThat(report.reason()).startsWith("Streaming_History_Audio_2023.json").contains("truncated");
         assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
         assertThat(text("SELECT status FROM import_run WHERE import_run_id = " + report.runs().get(0).runId()))
-                .isEqualTo("rejected");
+                .isEqualTo(REJECTED.dbValue());
     }
 
     @ParameterizedTest
@@ -182,9 +186,9 @@ class ExportImporterTest {
 
         assertThat(report.outcome()).isEqualTo(Outcome.LOADED);
         assertThat(report.runs()).extracting(RunReport::status)
-                .containsExactly("loaded", "loaded", "loaded", "skipped", "skipped", "skipped", "skipped");
+                .containsExactly(LOADED, LOADED, LOADED, SKIPPED, SKIPPED, SKIPPED, SKIPPED);
         assertThat(report.runs().get(6).reason()).contains("ReadMeFirst_ExtendedStreamingHistory.pdf is not a JSON file");
-        assertThat(db.count("SELECT SUM(records_read) FROM import_run WHERE status = 'loaded'")).isEqualTo(plays);
+        assertThat(db.count("SELECT SUM(records_read) FROM import_run WHERE status = ?", LOADED.dbValue())).isEqualTo(plays);
         assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'"))
                 .isEqualTo(report.inserted()).isLessThanOrEqualTo(plays);
     }
@@ -247,7 +251,7 @@ class ExportImporterTest {
         assertThat(binary.reason()).contains("clip.mp4");
         assertThat(damaged.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(damaged.reason()).contains("Streaming_History_Audio_2024.json");
-        assertThat(db.count("SELECT COUNT(*) FROM import_run WHERE status = 'failed'")).isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM import_run WHERE status = ?", FAILED.dbValue())).isZero();
         assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
     }
 
@@ -258,7 +262,7 @@ class ExportImporterTest {
         RunReport run = importEdited("nul.json",
                 json -> json.replaceFirst("\"platform\":\\s*\"", "\"platform\": \"\\\\u0000"));
 
-        assertThat(run.status()).isEqualTo("loaded");
+        assertThat(run.status()).isEqualTo(LOADED);
         assertThat(run.counts().rejected()).isEqualTo(1);
         assertThat(text("SELECT reason FROM import_rejected_record WHERE import_run_id = " + run.runId()))
                 .contains("platform contains a NUL character");
@@ -272,7 +276,7 @@ class ExportImporterTest {
 
         RunReport run = importEdited("first-damaged.json", json -> json.replaceFirst("\"ts\":\\s*\"[^\"]*\",", ""));
 
-        assertThat(run.status()).isEqualTo("loaded");
+        assertThat(run.status()).isEqualTo(LOADED);
         assertThat(run.format()).isEqualTo("extended-2024");
         assertThat(run.counts().rejected()).isEqualTo(1);
         assertThat(run.counts().read()).isEqualTo(JSON.readTree(good.toFile()).size());

@@ -8,6 +8,7 @@ import dev.encore.Samples;
 import dev.encore.TestDatabases;
 import dev.encore.TestDatabases.TestDatabase;
 import dev.encore.Zips;
+import dev.encore.store.RunStatus;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -160,7 +161,8 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
         // moved back unchanged: same name, size and modification time
         Files.move(inbox.resolve("processed/erin/Streaming_History_Video_2026.json"), file);
         dev.encore.EncoreApp.await("the second import", Duration.ofSeconds(30), () -> db.count(
-                "SELECT COUNT(*) FROM import_run WHERE source_path = 'erin/Streaming_History_Video_2026.json' AND status = 'loaded'") == 2);
+                "SELECT COUNT(*) FROM import_run WHERE source_path = 'erin/Streaming_History_Video_2026.json' AND status = ?",
+                RunStatus.LOADED.dbValue()) == 2);
 
         assertThat(db.count("SELECT records_inserted FROM import_run WHERE source_path = 'erin/Streaming_History_Video_2026.json' "
                 + "ORDER BY import_run_id DESC FETCH FIRST 1 ROWS ONLY")).isZero();
