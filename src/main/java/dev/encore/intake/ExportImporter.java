@@ -39,9 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class ExportImporter {
     private static final Logger LOG = LoggerFactory.getLogger(ExportImporter.class);
 
-    /** Starts the reason of an entry whose real size broke the ZIP limits. */
-    private static final String LIMIT_BROKEN = "the archive's ";
-
     private final Database database;
     private final ImportStore store;
     private final ZipLimits zipLimits;
@@ -109,9 +106,8 @@ public final class ExportImporter {
                             RunCounts.NONE, name + " is not a JSON file"));
                     continue;
                 }
-                RunReport run = importJson(() -> archive.open(entry), entryPath, name, user, sourceKind);
-                runs.add(run);
-                if (run.isRejected() && run.reason().startsWith(LIMIT_BROKEN)) {
+                runs.add(importJson(() -> archive.open(entry), entryPath, name, user, sourceKind));
+                if (archive.limitBroken()) {
                     break; // the archive lied about its sizes: read nothing more from it
                 }
             }
@@ -180,7 +176,7 @@ public final class ExportImporter {
                 return finished(runId, path, RunStatus.REJECTED, null, RunCounts.NONE, name + " " + e.getMessage());
             } catch (ExportArchive.ZipLimitException e) {
                 c.rollback();
-                return finished(runId, path, RunStatus.REJECTED, null, RunCounts.NONE, LIMIT_BROKEN + e.getMessage());
+                return finished(runId, path, RunStatus.REJECTED, null, RunCounts.NONE, "the archive's " + e.getMessage());
             } catch (SQLException | IOException | RuntimeException e) {
                 c.rollback();
                 String problem = dataProblem(e);

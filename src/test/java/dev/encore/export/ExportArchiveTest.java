@@ -62,8 +62,10 @@ class ExportArchiveTest {
         try (ExportArchive archive = ExportArchive.open(zip, new ZipLimits(1 << 20, 1L << 30, 1_000_000, 10));
              InputStream in = archive.open(archive.entries().get(0))) {
             assertThat(archive.entries().get(0).getSize()).isEqualTo(100);
+            assertThat(archive.limitBroken()).isFalse();
             assertThatThrownBy(in::readAllBytes).isInstanceOf(ExportArchive.ZipLimitException.class)
                     .hasMessageContaining("inflates past 1048576 bytes");
+            assertThat(archive.limitBroken()).as("the archive is no longer to be trusted").isTrue();
         }
     }
 
