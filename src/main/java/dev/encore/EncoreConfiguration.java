@@ -81,7 +81,7 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("importFile", new ImportFileProcessor(
                 new ExportImporter(database, store, limits, integer(p, "encore.import.batch-size"))));
         FileClaimRepository claims = new FileClaimRepository(database.dataSource(),
-                Duration.ofMinutes(number(p, "encore.claims.lease-minutes")));
+                Duration.ofMinutes(number(p, "encore.claims.lease-minutes")), Clock.systemUTC());
         registry.bind("fileClaims", claims);
         registry.bind("sourceUsers", new SourceUsers(text(p, "encore.default-user")));
         registry.bind("localFileMover", new LocalFileMover(Path.of(text(p, "encore.inbox.dir")), claims));

@@ -1,11 +1,6 @@
 package dev.encore;
 
 import dev.encore.cli.CommandLine;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -59,14 +54,8 @@ public final class EncoreApp implements AutoCloseable {
     }
 
     /** The number a counting query returns; unchecked, so it also serves inside {@link #await} conditions. */
-    public long count(String sql) {
-        try (Connection c = DriverManager.getConnection(dbUrl, dbUser, ""); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not run " + sql, e);
-        }
+    public long count(String sql, Object... parameters) {
+        return TestDatabases.count(dbUrl, dbUser, sql, parameters);
     }
 
     public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

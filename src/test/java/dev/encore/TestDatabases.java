@@ -2,6 +2,8 @@ package dev.encore;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
@@ -31,6 +33,11 @@ public final class TestDatabases {
             return DriverManager.getConnection(url, user, "");
         }
 
+        /** The number a counting query returns; see {@link TestDatabases#count}. */
+        public long count(String sql, Object... parameters) {
+            return TestDatabases.count(url, user, sql, parameters);
+        }
+
         @Override
         public String toString() {
             return kind;
@@ -39,11 +46,33 @@ public final class TestDatabases {
 
     public static TestDatabase create(String kind) throws SQLException {
         return switch (kind) {
-            case "h2" -> new TestDatabase("h2", "jdbc:h2:mem:encore-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa",
-                    () -> { });
+            case "h2" -> h2();
             case "postgresql" -> postgres();
             default -> throw new IllegalArgumentException(kind);
         };
+    }
+
+    /** An in-memory H2 that lives as long as the JVM (nothing to drop). */
+    public static TestDatabase h2() {
+        return new TestDatabase("h2", "jdbc:h2:mem:encore-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", () -> { });
+    }
+
+    /**
+     * The number a counting query returns, on a connection of its own. Unchecked, so that it also
+     * serves inside {@code EncoreApp.await} conditions.
+     */
+    public static long count(String url, String user, String sql, Object... parameters) {
+        try (Connection c = DriverManager.getConnection(url, user, ""); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not run " + sql, e);
+        }
     }
 
     private static TestDatabase postgres() throws SQLException {

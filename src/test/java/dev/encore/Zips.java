@@ -2,8 +2,12 @@ package dev.encore;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
@@ -35,6 +39,25 @@ public final class Zips {
         }
         return zip.add("My Spotify Data/Spotify Extended Streaming History/ReadMeFirst_ExtendedStreamingHistory.pdf",
                 "%PDF-1.4 not really".getBytes());
+    }
+
+    /**
+     * Makes the central directory of a written ZIP claim {@code size} uncompressed bytes for the
+     * named entry: an archive whose headers lie, as a ZIP bomb's may.
+     */
+    public static void declareUncompressedSize(Path zip, String entryName, int size) throws IOException {
+        byte[] b = Files.readAllBytes(zip);
+        ByteBuffer buffer = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] name = entryName.getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i + 46 <= b.length; i++) {
+            if (buffer.getInt(i) == 0x02014b50 && buffer.getShort(i + 28) == name.length
+                    && Arrays.equals(b, i + 46, i + 46 + name.length, name, 0, name.length)) {
+                buffer.putInt(i + 24, size);
+                Files.write(zip, b);
+                return;
+            }
+        }
+        throw new AssertionError("no central directory header for " + entryName + " in " + zip);
     }
 
     public Path writeTo(Path file) throws IOException {

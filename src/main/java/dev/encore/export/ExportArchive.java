@@ -27,6 +27,7 @@ public final class ExportArchive implements AutoCloseable {
     private final ZipLimits limits;
     private final List<ZipEntry> entries;
     private long bytesRead;
+    private boolean limitBroken;
 
     private ExportArchive(ZipFile zip, ZipLimits limits, List<ZipEntry> entries) {
         this.zip = zip;
@@ -68,6 +69,14 @@ public final class ExportArchive implements AutoCloseable {
     /** The entry's bytes, cut off with an {@link IOException} the moment a limit is crossed. */
     public InputStream open(ZipEntry entry) throws IOException {
         return new LimitedStream(zip.getInputStream(entry), entry);
+    }
+
+    /**
+     * True once an entry inflated past a limit (a {@link ZipLimitException} was thrown): its
+     * headers lied about its sizes, so nothing more should be read from it.
+     */
+    public boolean limitBroken() {
+        return limitBroken;
     }
 
     @Override
@@ -162,17 +171,21 @@ public final class ExportArchive implements AutoCloseable {
             entryBytes += n;
             bytesRead += n;
             if (entryBytes > limits.maxEntryBytes()) {
-                throw new ZipLimitException("entry \"" + entry.getName() + "\" inflates past "
-                        + limits.maxEntryBytes() + " bytes");
+                throw broken("entry \"" + entry.getName() + "\" inflates past " + limits.maxEntryBytes() + " bytes");
             }
             long compressed = entry.getCompressedSize();
             if (entryBytes > RATIO_FLOOR && compressed > 0 && entryBytes / compressed > limits.maxRatio()) {
-                throw new ZipLimitException("entry \"" + entry.getName() + "\" expands more than "
-                        + limits.maxRatio() + " times: it looks like a ZIP bomb");
+                throw broken("entry \"" + entry.getName() + "\" expands more than " + limits.maxRatio()
+                        + " times: it looks like a ZIP bomb");
             }
             if (bytesRead > limits.maxTotalBytes()) {
-                throw new ZipLimitException("archive inflates past " + limits.maxTotalBytes() + " bytes");
+                throw broken("archive inflates past " + limits.maxTotalBytes() + " bytes");
             }
+        }
+
+        private ZipLimitException broken(String message) {
+            limitBroken = true;
+            return new ZipLimitException(message);
         }
     }
 

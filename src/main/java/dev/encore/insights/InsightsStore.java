@@ -1,6 +1,7 @@
 package dev.encore.insights;
 
 import dev.encore.store.ArtistFirstStreams;
+import dev.encore.store.RunStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,11 +51,13 @@ public final class InsightsStore {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT u.user_id, u.time_zone,
                            (SELECT COALESCE(SUM(r.records_inserted), 0) FROM import_run r
-                            WHERE r.user_id = u.user_id AND r.status = 'loaded')
-                    FROM app_user u ORDER BY u.user_id""");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    users.add(new UserSummary(rs.getString(1), rs.getLong(3), null, null, rs.getString(2)));
+                            WHERE r.user_id = u.user_id AND r.status = ?)
+                    FROM app_user u ORDER BY u.user_id""")) {
+                ps.setString(1, RunStatus.LOADED.dbValue());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        users.add(new UserSummary(rs.getString(1), rs.getLong(3), null, null, rs.getString(2)));
+                    }
                 }
             }
             List<UserSummary> withExtent = new ArrayList<>(users.size());
@@ -108,8 +111,9 @@ public final class InsightsStore {
     // a load finishes its import_run in the transaction that adds its streams
     private String version(String user) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT COUNT(*), MAX(import_run_id) FROM import_run WHERE user_id = ? AND status = 'loaded'")) {
+                "SELECT COUNT(*), MAX(import_run_id) FROM import_run WHERE user_id = ? AND status = ?")) {
             ps.setString(1, user);
+            ps.setString(2, RunStatus.LOADED.dbValue());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getLong(1) + "/" + rs.getLong(2);

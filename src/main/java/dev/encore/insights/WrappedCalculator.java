@@ -119,6 +119,7 @@ final class WrappedCalculator {
         return toSecond;
     }
 
+    /** Folds one stream in: the hot path, run for every stream of the history (see docs/benchmarks.md). */
     void accept(ListenedStream s) {
         long second = s.endEpochSecond();
         if (second < previousFromSecond || second >= toSecond || !rules.counts(s.incognito())) {
@@ -134,15 +135,18 @@ final class WrappedCalculator {
             }
             return;
         }
-        if (!rules.isMusic(s.kind(), s.trackName(), s.artistName())) {
-            return;
+        if (rules.isMusic(s.kind(), s.trackName(), s.artistName())) {
+            addMusic(s, second, inPeriod);
         }
+    }
+
+    /** A counted music stream of the period, or of the period before (for the comparison only). */
+    private void addMusic(ListenedStream s, long second, boolean inPeriod) {
         long localSecond = second + zone.getOffset(Instant.ofEpochSecond(second)).getTotalSeconds();
         long epochDay = Math.floorDiv(localSecond, 86_400L);
         boolean play = rules.isPlay(s.msPlayed());
 
         CatalogueSnapshot.Described described = catalogue.find(s.trackUri(), s.trackKey());
-        String artistId = described == null ? null : described.artistId();
         String artistName = described != null && described.artistName() != null ? described.artistName() : s.artistName();
         String artistKey = normalise(artistName);
         String albumName = s.albumName() == null ? "" : normalise(s.albumName());
@@ -153,24 +157,38 @@ final class WrappedCalculator {
         }
         // the period's own totals are summed from its days and counted from its tallies below
         streams++;
-
-        int hour = (int) (Math.floorMod(localSecond, 86_400L) / 3600);
-        int weekday = (int) Math.floorMod(epochDay + 3, 7L); // 1970-01-01 was a Thursday; 0 = Monday
-        int day = (int) (epochDay - firstDay);
-        int p = play ? 1 : 0;
-        hourMs[hour] += s.msPlayed();
-        hourPlays[hour] += p;
-        weekdayMs[weekday] += s.msPlayed();
-        weekdayPlays[weekday] += p;
-        if (day >= 0 && day < dayCount) {
-            dayMs[day] += s.msPlayed();
-            dayPlays[day] += p;
-        }
+        addToTimeSeries(s.msPlayed(), play, localSecond, epochDay);
         if (s.skipped() != null) {
             skipKnown++;
             skipped += s.skipped() ? 1 : 0;
         }
+        addTrack(s, play, described, artistName);
+        if (!artistKey.isEmpty()) {
+            addArtist(s, play, described, artistKey, artistName);
+        }
+        if (albumKey != null) {
+            addAlbum(s, play, described, albumKey, artistName);
+        }
+        addExportArtist(s, play, epochDay);
+    }
 
+    /** The listening clock, the weekdays and the day series (from which the period's totals come). */
+    private void addToTimeSeries(int msPlayed, boolean play, long localSecond, long epochDay) {
+        int hour = (int) (Math.floorMod(localSecond, 86_400L) / 3600);
+        int weekday = (int) Math.floorMod(epochDay + 3, 7L); // 1970-01-01 was a Thursday; 0 = Monday
+        int day = (int) (epochDay - firstDay);
+        int p = play ? 1 : 0;
+        hourMs[hour] += msPlayed;
+        hourPlays[hour] += p;
+        weekdayMs[weekday] += msPlayed;
+        weekdayPlays[weekday] += p;
+        if (day >= 0 && day < dayCount) {
+            dayMs[day] += msPlayed;
+            dayPlays[day] += p;
+        }
+    }
+
+    private void addTrack(ListenedStream s, boolean play, CatalogueSnapshot.Described described, String artistName) {
         Tally track = tracks.computeIfAbsent(s.trackKey(), k -> new Tally());
         track.add(s.msPlayed(), play);
         if (track.rename(s.msPlayed(), s.trackName())) {
@@ -184,31 +202,40 @@ final class WrappedCalculator {
         if (described != null && described.albumImage() != null) {
             track.image = described.albumImage();
         }
+    }
 
-        if (!artistKey.isEmpty()) {
-            Tally artist = artists.computeIfAbsent(artistKey, k -> new Tally());
-            artist.add(s.msPlayed(), play);
-            artist.rename(s.msPlayed(), artistName);
-            if (artistId != null && described.artistName() != null) {
-                artist.id = artistId;
-                artist.image = described.artistImage() != null ? described.artistImage() : artist.image;
-                fromCatalogue++;
-                catalogueArtists.computeIfAbsent(artistId, k -> new Tally()).add(s.msPlayed(), play);
-            } else {
-                fromExport++;
-            }
+    /** The artist as the catalogue names it where enrichment knows the track, else as the export does. */
+    private void addArtist(ListenedStream s, boolean play, CatalogueSnapshot.Described described, String artistKey,
+            String artistName) {
+        Tally artist = artists.computeIfAbsent(artistKey, k -> new Tally());
+        artist.add(s.msPlayed(), play);
+        artist.rename(s.msPlayed(), artistName);
+        String artistId = described == null ? null : described.artistId();
+        if (artistId != null && described.artistName() != null) {
+            artist.id = artistId;
+            artist.image = described.artistImage() != null ? described.artistImage() : artist.image;
+            fromCatalogue++;
+            catalogueArtists.computeIfAbsent(artistId, k -> new Tally()).add(s.msPlayed(), play);
+        } else {
+            fromExport++;
         }
-        if (albumKey != null) {
-            Tally album = albums.computeIfAbsent(albumKey, k -> new Tally());
-            album.add(s.msPlayed(), play);
-            if (album.rename(s.msPlayed(), s.albumName())) {
-                album.detail = artistName;
-            }
-            if (described != null && described.albumId() != null) {
-                album.id = described.albumId();
-                album.image = described.albumImage() != null ? described.albumImage() : album.image;
-            }
+    }
+
+    private void addAlbum(ListenedStream s, boolean play, CatalogueSnapshot.Described described, AlbumKey albumKey,
+            String artistName) {
+        Tally album = albums.computeIfAbsent(albumKey, k -> new Tally());
+        album.add(s.msPlayed(), play);
+        if (album.rename(s.msPlayed(), s.albumName())) {
+            album.detail = artistName;
         }
+        if (described != null && described.albumId() != null) {
+            album.id = described.albumId();
+            album.image = described.albumImage() != null ? described.albumImage() : album.image;
+        }
+    }
+
+    /** The export's own artist names, for "new artists" (whose first streams are kept under those names). */
+    private void addExportArtist(ListenedStream s, boolean play, long epochDay) {
         String exportKey = normalise(s.artistName());
         if (!exportKey.isEmpty()) {
             Tally artist = exportArtists.computeIfAbsent(exportKey, k -> new Tally());

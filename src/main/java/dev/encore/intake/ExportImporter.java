@@ -2,6 +2,7 @@ package dev.encore.intake;
 
 import dev.encore.export.ExportArchive;
 import dev.encore.export.ExportFormat;
+import dev.encore.export.RecordRejection;
 import dev.encore.export.StreamRecord;
 import dev.encore.export.StreamingHistoryReader;
 import dev.encore.export.TimePrecision;
@@ -11,6 +12,7 @@ import dev.encore.store.ArtistFirstStreams;
 import dev.encore.store.Database;
 import dev.encore.store.ImportStore;
 import dev.encore.store.ImportStore.RunCounts;
+import dev.encore.store.RunStatus;
 import dev.encore.store.StreamUpserter;
 import java.io.BufferedInputStream;
 import java.io.CharConversionException;
@@ -37,9 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExportImporter {
     private static final Logger LOG = LoggerFactory.getLogger(ExportImporter.class);
-
-    /** Starts the reason of an entry whose real size broke the ZIP limits. */
-    private static final String LIMIT_BROKEN = "the archive's ";
 
     private final Database database;
     private final ImportStore store;
@@ -90,11 +89,9 @@ public final class ExportImporter {
     public FileReport missing(String sourcePath, String user, String sourceKind) throws SQLException {
         store.ensureUser(user);
         String reason = sourcePath + " disappeared between being listed and being read; nothing was loaded";
-        long runId = store.startRun(user, sourcePath, sourceKind);
-        store.finishRun(runId, "rejected", null, RunCounts.NONE, reason, List.of());
+        RunReport run = finished(store.startRun(user, sourcePath, sourceKind), sourcePath, RunStatus.REJECTED, reason);
         LOG.warn(reason);
-        return new FileReport(sourcePath, user, Outcome.MISSING, reason,
-                List.of(new RunReport(runId, sourcePath, null, "rejected", RunCounts.NONE, reason)));
+        return new FileReport(sourcePath, user, Outcome.MISSING, reason, List.of(run));
     }
 
     private FileReport importArchive(Path file, String sourcePath, String user, String sourceKind) throws SQLException, IOException {
@@ -104,13 +101,12 @@ public final class ExportImporter {
                 String entryPath = sourcePath + "!/" + entry.getName();
                 String name = entry.getName().substring(entry.getName().lastIndexOf('/') + 1);
                 if (!ExportArchive.isJson(entry)) {
-                    runs.add(finished(store.startRun(user, entryPath, sourceKind), entryPath, "skipped", null,
-                            RunCounts.NONE, name + " is not a JSON file"));
+                    runs.add(finished(store.startRun(user, entryPath, sourceKind), entryPath, RunStatus.SKIPPED,
+                            name + " is not a JSON file"));
                     continue;
                 }
-                RunReport run = importJson(() -> archive.open(entry), entryPath, name, user, sourceKind);
-                runs.add(run);
-                if (run.isRejected() && run.reason().startsWith(LIMIT_BROKEN)) {
+                runs.add(importJson(() -> archive.open(entry), entryPath, name, user, sourceKind));
+                if (archive.limitBroken()) {
                     break; // the archive lied about its sizes: read nothing more from it
                 }
             }
@@ -126,70 +122,101 @@ public final class ExportImporter {
     private FileReport rejectWhole(String sourcePath, String user, String sourceKind, String reason, List<RunReport> runs)
             throws SQLException {
         List<RunReport> all = new ArrayList<>(runs);
-        all.add(finished(store.startRun(user, sourcePath, sourceKind), sourcePath, "rejected", null, RunCounts.NONE, reason));
+        all.add(finished(store.startRun(user, sourcePath, sourceKind), sourcePath, RunStatus.REJECTED, reason));
         return FileReport.of(sourcePath, user, all);
     }
 
+    /**
+     * One JSON file as one run: loaded, skipped (not listening history) or rejected (unreadable);
+     * only infrastructure failures are thrown, after the run is marked failed.
+     */
     private RunReport importJson(Opener opener, String path, String name, String user, String sourceKind)
             throws SQLException, IOException {
         long runId = store.startRun(user, path, sourceKind);
         try (Connection c = database.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try (InputStream in = opener.open(); StreamingHistoryReader reader = StreamingHistoryReader.open(in, name)) {
-                ExportFormat format = reader.format();
-                if (format == null) {
+                if (reader.format() == null) {
                     c.rollback();
-                    return finished(runId, path, "skipped", null, RunCounts.NONE, name + " " + reader.notHistoryReason());
+                    return finished(runId, path, RunStatus.SKIPPED, name + " " + reader.notHistoryReason());
                 }
-                store.lockUser(c, user);
-                int upgraded;
-                int inserted;
-                ArtistFirstStreams firsts = new ArtistFirstStreams();
-                try (StreamUpserter upserter = new StreamUpserter(c, database.dialect(), user, runId,
-                        format.precision(), store.hasMinutePrecisionStreams(c, user), batchSize)) {
-                    for (StreamRecord r = reader.next(); r != null; r = reader.next()) {
-                        upserter.add(r);
-                        firsts.add(r.artistName(), r.kind().dbValue(), r.incognito(), r.endedAt());
-                    }
-                    upserter.flush();
-                    upgraded = upserter.upgraded();
-                    inserted = upserter.inserted();
-                }
-                if (format.precision() == TimePrecision.MINUTE || upgraded > 0) {
-                    ArtistFirstStreams.rebuild(c, user); // what was read is not what is stored
-                } else {
-                    firsts.save(c, user);
-                }
-                if (format.precision() == TimePrecision.MINUTE) {
-                    store.markMinuteStreams(c, user);
-                }
-                int read = reader.recordsRead();
-                int rejected = reader.recordsRejected();
-                RunCounts counts = new RunCounts(read, inserted, read - rejected - inserted, rejected);
-                String note = rejected == 0 ? null : name + ": " + rejected + " record(s) refused, e.g. record "
-                        + reader.rejections().get(0).recordNumber() + ": " + reader.rejections().get(0).reason();
-                store.finishRun(c, runId, "loaded", format.label(), counts, note, reader.rejections());
-                c.commit();
-                if (upgraded > 0) {
-                    LOG.info("{}: {} account-data streams took on the details of their extended records", path, upgraded);
-                }
-                return new RunReport(runId, path, format.label(), "loaded", counts, note);
+                return load(c, reader, runId, path, name, user);
             } catch (UnreadableExportException e) {
                 c.rollback();
-                return finished(runId, path, "rejected", null, RunCounts.NONE, name + " " + e.getMessage());
+                return finished(runId, path, RunStatus.REJECTED, name + " " + e.getMessage());
             } catch (ExportArchive.ZipLimitException e) {
                 c.rollback();
-                return finished(runId, path, "rejected", null, RunCounts.NONE, LIMIT_BROKEN + e.getMessage());
+                return finished(runId, path, RunStatus.REJECTED, "the archive's " + e.getMessage());
             } catch (SQLException | IOException | RuntimeException e) {
                 c.rollback();
                 String problem = dataProblem(e);
                 if (problem != null) {
-                    return finished(runId, path, "rejected", null, RunCounts.NONE, name + " " + problem);
+                    return finished(runId, path, RunStatus.REJECTED, name + " " + problem);
                 }
                 failQuietly(runId, e);
                 throw e;
             }
         }
+    }
+
+    /** Stores the history's streams and the run's counts in the caller's transaction, and commits them. */
+    private RunReport load(Connection c, StreamingHistoryReader reader, long runId, String path, String name, String user)
+            throws SQLException, IOException, UnreadableExportException {
+        ExportFormat format = reader.format();
+        store.lockUser(c, user);
+        ArtistFirstStreams firsts = new ArtistFirstStreams();
+        Written written = writeStreams(c, reader, runId, user, firsts);
+        if (format.precision() == TimePrecision.MINUTE || written.upgraded() > 0) {
+            ArtistFirstStreams.rebuild(c, user); // what was read is not what is stored
+        } else {
+            firsts.save(c, user);
+        }
+        if (format.precision() == TimePrecision.MINUTE) {
+            store.markMinuteStreams(c, user);
+        }
+        RunCounts counts = counts(reader, written.inserted());
+        String note = refusalNote(reader, name);
+        store.finishRun(c, runId, RunStatus.LOADED, format.label(), counts, note, reader.rejections());
+        c.commit();
+        if (written.upgraded() > 0) {
+            LOG.info("{}: {} account-data streams took on the details of their extended records", path, written.upgraded());
+        }
+        return new RunReport(runId, path, format.label(), RunStatus.LOADED, counts, note);
+    }
+
+    /** What writing a history did to the {@code stream} table. */
+    private record Written(int inserted, int upgraded) {
+    }
+
+    /** Writes every good record of the history once, noting each artist's first stream on the way. */
+    private Written writeStreams(Connection c, StreamingHistoryReader reader, long runId, String user, ArtistFirstStreams firsts)
+            throws SQLException, IOException, UnreadableExportException {
+        TimePrecision precision = reader.format().precision();
+        try (StreamUpserter upserter = new StreamUpserter(c, database.dialect(), user, runId,
+                precision, store.hasMinutePrecisionStreams(c, user), batchSize)) {
+            for (StreamRecord r = reader.next(); r != null; r = reader.next()) {
+                upserter.add(r);
+                firsts.add(r.artistName(), r.kind().dbValue(), r.incognito(), r.endedAt());
+            }
+            upserter.flush();
+            return new Written(upserter.inserted(), upserter.upgraded());
+        }
+    }
+
+    private static RunCounts counts(StreamingHistoryReader reader, int inserted) {
+        int read = reader.recordsRead();
+        int rejected = reader.recordsRejected();
+        return new RunCounts(read, inserted, read - rejected - inserted, rejected);
+    }
+
+    /** The first refused record and how many there were, or null when none was. */
+    private static String refusalNote(StreamingHistoryReader reader, String name) {
+        if (reader.recordsRejected() == 0) {
+            return null;
+        }
+        RecordRejection first = reader.rejections().get(0);
+        return name + ": " + reader.recordsRejected() + " record(s) refused, e.g. record " + first.recordNumber()
+                + ": " + first.reason();
     }
 
     /**
@@ -211,16 +238,16 @@ public final class ExportImporter {
         return null;
     }
 
-    private RunReport finished(long runId, String path, String status, String format, RunCounts counts, String reason)
-            throws SQLException {
-        store.finishRun(runId, status, format, counts, reason, List.of());
-        return new RunReport(runId, path, format, status, counts, reason);
+    /** A run that ends without streams: skipped or rejected, with the reason. */
+    private RunReport finished(long runId, String path, RunStatus status, String reason) throws SQLException {
+        store.finishRun(runId, status, null, RunCounts.NONE, reason, List.of());
+        return new RunReport(runId, path, null, status, RunCounts.NONE, reason);
     }
 
     /** Marks the run failed (to be retried) without hiding the original error if the database is down too. */
     private void failQuietly(long runId, Exception cause) {
         try {
-            store.finishRun(runId, "failed", null, RunCounts.NONE, cause.toString(), List.of());
+            store.finishRun(runId, RunStatus.FAILED, null, RunCounts.NONE, cause.toString(), List.of());
         } catch (SQLException e) {
             cause.addSuppressed(e);
         }

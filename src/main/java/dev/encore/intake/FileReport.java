@@ -32,7 +32,7 @@ public record FileReport(String sourcePath, String user, Outcome outcome, String
         }
         for (RunReport r : runs) {
             s.append(String.format("  %-8s %-17s read %7d  new %7d  duplicate %7d  rejected %5d  %s%n",
-                    r.status(), r.format() == null ? "-" : r.format(), r.counts().read(), r.counts().inserted(),
+                    r.status().dbValue(), r.format() == null ? "-" : r.format(), r.counts().read(), r.counts().inserted(),
                     r.counts().duplicate(), r.counts().rejected(), r.path()));
             if (r.reason() != null) {
                 s.append("           ").append(r.reason()).append('\n');

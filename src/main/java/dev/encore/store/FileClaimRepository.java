@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -36,11 +37,14 @@ public final class FileClaimRepository extends ServiceSupport implements Idempot
 
     private final DataSource dataSource;
     private final Duration lease;
+    private final Clock clock;
     private final String claimant;
 
-    public FileClaimRepository(DataSource dataSource, Duration lease) {
+    /** @param clock when claims are made and leases run out (a test moves it on instead of waiting) */
+    public FileClaimRepository(DataSource dataSource, Duration lease, Clock clock) {
         this.dataSource = dataSource;
         this.lease = lease;
+        this.clock = clock;
         this.claimant = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
     }
 
@@ -53,7 +57,7 @@ public final class FileClaimRepository extends ServiceSupport implements Idempot
                 ps.setString(1, id);
                 ps.setString(2, key.length() > 1024 ? key.substring(0, 1024) : key);
                 ps.setString(3, claimant);
-                ps.setObject(4, Database.utc(Instant.now()));
+                ps.setObject(4, Database.utc(clock.instant()));
                 ps.executeUpdate();
                 return true;
             } catch (SQLException e) {
@@ -64,7 +68,7 @@ public final class FileClaimRepository extends ServiceSupport implements Idempot
             // Taken before: take it over only if it is an abandoned claim (one UPDATE, so one winner)
             try (PreparedStatement ps = c.prepareStatement("UPDATE file_claim SET claimed_by = ?, claimed_at = ? "
                     + "WHERE claim_id = ? AND status = 'claimed' AND claimed_at < ?")) {
-                Instant now = Instant.now();
+                Instant now = clock.instant();
                 ps.setString(1, claimant);
                 ps.setObject(2, Database.utc(now));
                 ps.setString(3, id);

@@ -80,12 +80,13 @@ public final class ImportStore {
     public long startRun(String userId, String sourcePath, String sourceKind) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO import_run (user_id, source_path, source_kind, status, started_at) VALUES (?, ?, ?, 'running', ?)",
+                     "INSERT INTO import_run (user_id, source_path, source_kind, status, started_at) VALUES (?, ?, ?, ?, ?)",
                      Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, userId);
             ps.setString(2, truncate(sourcePath, 1024));
             ps.setString(3, sourceKind);
-            ps.setObject(4, Database.utc(Instant.now()));
+            ps.setString(4, RunStatus.RUNNING.dbValue());
+            ps.setObject(5, Database.utc(Instant.now()));
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();
@@ -95,7 +96,7 @@ public final class ImportStore {
     }
 
     /** Records how a run ended, in a transaction of its own. */
-    public void finishRun(long runId, String status, String format, RunCounts counts, String error,
+    public void finishRun(long runId, RunStatus status, String format, RunCounts counts, String error,
             List<RecordRejection> rejections) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -105,12 +106,12 @@ public final class ImportStore {
     }
 
     /** Records how a run ended inside the caller's transaction, so the counts commit with the rows they count. */
-    public void finishRun(Connection c, long runId, String status, String format, RunCounts counts, String error,
+    public void finishRun(Connection c, long runId, RunStatus status, String format, RunCounts counts, String error,
             List<RecordRejection> rejections) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE import_run SET status = ?, format = ?, records_read = ?, "
                 + "records_inserted = ?, records_duplicate = ?, records_rejected = ?, error = ?, finished_at = ? "
                 + "WHERE import_run_id = ?")) {
-            ps.setString(1, status);
+            ps.setString(1, status.dbValue());
             ps.setString(2, format);
             ps.setInt(3, counts.read());
             ps.setInt(4, counts.inserted());

@@ -57,27 +57,16 @@ class ExportArchiveTest {
     @Test
     void enforcesTheLimitWhileReadingWhenTheHeaderLies() throws Exception {
         Path zip = Zips.builder().add("a.json", new byte[3 << 20]).writeTo(tmp.resolve("liar.zip"));
-        declareUncompressedSize(zip, 100); // the central directory now claims 100 bytes
+        Zips.declareUncompressedSize(zip, "a.json", 100); // the central directory now claims 100 bytes
 
         try (ExportArchive archive = ExportArchive.open(zip, new ZipLimits(1 << 20, 1L << 30, 1_000_000, 10));
              InputStream in = archive.open(archive.entries().get(0))) {
             assertThat(archive.entries().get(0).getSize()).isEqualTo(100);
+            assertThat(archive.limitBroken()).isFalse();
             assertThatThrownBy(in::readAllBytes).isInstanceOf(ExportArchive.ZipLimitException.class)
                     .hasMessageContaining("inflates past 1048576 bytes");
+            assertThat(archive.limitBroken()).as("the archive is no longer to be trusted").isTrue();
         }
-    }
-
-    /** Patches the uncompressed-size field of the first central directory header. */
-    private static void declareUncompressedSize(Path zip, int size) throws java.io.IOException {
-        byte[] b = java.nio.file.Files.readAllBytes(zip);
-        for (int i = b.length - 46; i >= 0; i--) {
-            if (b[i] == 0x50 && b[i + 1] == 0x4b && b[i + 2] == 0x01 && b[i + 3] == 0x02) {
-                java.nio.ByteBuffer.wrap(b, i + 24, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(size);
-                java.nio.file.Files.write(zip, b);
-                return;
-            }
-        }
-        throw new AssertionError("no central directory header in " + zip);
     }
 
     @Test

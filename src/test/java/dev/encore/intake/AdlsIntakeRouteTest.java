@@ -9,6 +9,7 @@ import dev.encore.TestDatabases;
 import dev.encore.TestDatabases.TestDatabase;
 import dev.encore.Zips;
 import dev.encore.adls.FakeDataLakeServer;
+import dev.encore.store.RunStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,7 +121,7 @@ class AdlsIntakeRouteTest {
             EncoreApp.await("all files moved", Duration.ofSeconds(40), () -> lake.listFiles(FS).stream()
                     .noneMatch(p -> p.startsWith("exports/")));
 
-            assertThat(first.count("SELECT COUNT(*) FROM import_run WHERE status = 'loaded'")).isEqualTo(files.length);
+            assertThat(first.count("SELECT COUNT(*) FROM import_run WHERE status = ?", RunStatus.LOADED.dbValue())).isEqualTo(files.length);
             assertThat(first.count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'")).isEqualTo(expected);
             // the only duplicates are the repeats inside the files themselves: no file was loaded twice
             assertThat(first.count("SELECT SUM(records_duplicate) FROM import_run")).isEqualTo(rows - expected);

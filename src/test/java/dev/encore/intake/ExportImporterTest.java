@@ -1,5 +1,9 @@
 package dev.encore.intake;
 
+import static dev.encore.store.RunStatus.FAILED;
+import static dev.encore.store.RunStatus.LOADED;
+import static dev.encore.store.RunStatus.REJECTED;
+import static dev.encore.store.RunStatus.SKIPPED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -73,7 +77,7 @@ class ExportImporterTest {
         assertThat(first.runs().get(0).counts().inserted()).isEqualTo(plays);
         assertThat(second.runs().get(0).counts().inserted()).isZero();
         assertThat(second.runs().get(0).counts().duplicate()).isEqualTo(records);
-        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'alice'")).isEqualTo(plays);
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'alice'")).isEqualTo(plays);
     }
 
     @ParameterizedTest
@@ -119,16 +123,16 @@ class ExportImporterTest {
             importer.importFile(p, p.getFileName().toString(), "extended-first", "cli");
         }
 
-        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'basic-first'")).isEqualTo(expected);
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'basic-first'")).isEqualTo(expected);
         // stream has no foreign keys (for load speed): nothing may point nowhere all the same
-        assertThat(count("SELECT COUNT(*) FROM stream s WHERE NOT EXISTS (SELECT 1 FROM app_user u WHERE u.user_id = s.user_id)"
+        assertThat(db.count("SELECT COUNT(*) FROM stream s WHERE NOT EXISTS (SELECT 1 FROM app_user u WHERE u.user_id = s.user_id)"
                 + " OR NOT EXISTS (SELECT 1 FROM import_run r WHERE r.import_run_id = s.import_run_id)")).isZero();
-        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'extended-first'")).isEqualTo(expected);
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'extended-first'")).isEqualTo(expected);
         // the extended details won: the overlap's plays carry URIs and second precision either way
         for (String user : List.of("basic-first", "extended-first")) {
-            assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = '" + user
+            assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = '" + user
                     + "' AND ts_precision = 'second' AND track_uri IS NOT NULL")).isEqualTo(
-                    count("SELECT COUNT(*) FROM stream WHERE user_id = 'extended-first' AND track_uri IS NOT NULL"));
+                    db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'extended-first' AND track_uri IS NOT NULL"));
         }
     }
 
@@ -141,10 +145,10 @@ class ExportImporterTest {
         RunReport run = importEdited("one-bad.json",
                 json -> json.replaceFirst("\"ms_played\":\\s*\\d+", "\"ms_played\":\"n/a\""));
 
-        assertThat(run.status()).isEqualTo("loaded");
+        assertThat(run.status()).isEqualTo(LOADED);
         assertThat(run.counts().rejected()).isEqualTo(1);
         assertThat(run.counts().read()).isEqualTo(rows.size());
-        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'"))
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'"))
                 .isEqualTo(run.counts().inserted()).isEqualTo(run.counts().read() - 1 - run.counts().duplicate());
         assertThat(text("SELECT reason FROM import_rejected_record WHERE import_run_id = " + run.runId()))
                 .contains("ms_played should be a whole number but is the text \"n/a\"");
@@ -161,9 +165,9 @@ class ExportImporterTest {
 
         assertThat(report.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(report.reason()).startsWith("Streaming_History_Audio_2023.json").contains("truncated");
-        assertThat(count("SELECT COUNT(*) FROM stream")).isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
         assertThat(text("SELECT status FROM import_run WHERE import_run_id = " + report.runs().get(0).runId()))
-                .isEqualTo("rejected");
+                .isEqualTo(REJECTED.dbValue());
     }
 
     @ParameterizedTest
@@ -182,10 +186,10 @@ class ExportImporterTest {
 
         assertThat(report.outcome()).isEqualTo(Outcome.LOADED);
         assertThat(report.runs()).extracting(RunReport::status)
-                .containsExactly("loaded", "loaded", "loaded", "skipped", "skipped", "skipped", "skipped");
+                .containsExactly(LOADED, LOADED, LOADED, SKIPPED, SKIPPED, SKIPPED, SKIPPED);
         assertThat(report.runs().get(6).reason()).contains("ReadMeFirst_ExtendedStreamingHistory.pdf is not a JSON file");
-        assertThat(count("SELECT SUM(records_read) FROM import_run WHERE status = 'loaded'")).isEqualTo(plays);
-        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'"))
+        assertThat(db.count("SELECT SUM(records_read) FROM import_run WHERE status = ?", LOADED.dbValue())).isEqualTo(plays);
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'"))
                 .isEqualTo(report.inserted()).isLessThanOrEqualTo(plays);
     }
 
@@ -203,7 +207,27 @@ class ExportImporterTest {
         assertThat(report.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(report.reason()).contains("Streaming_History_Audio_2023.json").contains("truncated");
         assertThat(report.describe()).contains("uploading it again after a fix counts no stream twice");
-        assertThat(count("SELECT COUNT(*) FROM stream")).isEqualTo(report.inserted()).isPositive();
+        assertThat(db.count("SELECT COUNT(*) FROM stream")).isEqualTo(report.inserted()).isPositive();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void anEntryWhoseHeaderLiesAboutItsSizeEndsTheReadingOfItsArchive(String kind) throws Exception {
+        open(kind);
+        String liar = "a/Streaming_History_Audio_2023.json";
+        Path file = Zips.builder().add(liar, ("[" + " ".repeat(3 << 20) + "]").getBytes(StandardCharsets.UTF_8))
+                .add("b/Streaming_History_Audio_2022.json", Samples.file("efrrowini", "Streaming_History_Audio_2022.json"))
+                .writeTo(tmp.resolve("liar.zip"));
+        Zips.declareUncompressedSize(file, liar, 100); // passes the declared-size checks, inflates to 3 MiB
+        ExportImporter strict = new ExportImporter(database, new ImportStore(database.dataSource()),
+                new ZipLimits(1 << 20, 1L << 30, 1_000_000, 100), 500);
+
+        FileReport report = strict.importFile(file, "liar.zip", "erin", "local");
+
+        assertThat(report.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(report.reason()).isEqualTo("the archive's entry \"" + liar + "\" inflates past 1048576 bytes");
+        assertThat(report.runs()).as("the entry after the liar is not read").hasSize(1);
+        assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
     }
 
     @ParameterizedTest
@@ -227,8 +251,8 @@ class ExportImporterTest {
         assertThat(binary.reason()).contains("clip.mp4");
         assertThat(damaged.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(damaged.reason()).contains("Streaming_History_Audio_2024.json");
-        assertThat(count("SELECT COUNT(*) FROM import_run WHERE status = 'failed'")).isZero();
-        assertThat(count("SELECT COUNT(*) FROM stream")).isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM import_run WHERE status = ?", FAILED.dbValue())).isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
     }
 
     @ParameterizedTest
@@ -238,7 +262,7 @@ class ExportImporterTest {
         RunReport run = importEdited("nul.json",
                 json -> json.replaceFirst("\"platform\":\\s*\"", "\"platform\": \"\\\\u0000"));
 
-        assertThat(run.status()).isEqualTo("loaded");
+        assertThat(run.status()).isEqualTo(LOADED);
         assertThat(run.counts().rejected()).isEqualTo(1);
         assertThat(text("SELECT reason FROM import_rejected_record WHERE import_run_id = " + run.runId()))
                 .contains("platform contains a NUL character");
@@ -252,7 +276,7 @@ class ExportImporterTest {
 
         RunReport run = importEdited("first-damaged.json", json -> json.replaceFirst("\"ts\":\\s*\"[^\"]*\",", ""));
 
-        assertThat(run.status()).isEqualTo("loaded");
+        assertThat(run.status()).isEqualTo(LOADED);
         assertThat(run.format()).isEqualTo("extended-2024");
         assertThat(run.counts().rejected()).isEqualTo(1);
         assertThat(run.counts().read()).isEqualTo(JSON.readTree(good.toFile()).size());
@@ -315,14 +339,6 @@ class ExportImporterTest {
     private static String norm(JsonNode n) {
         String s = n == null || n.isNull() ? "" : n.asText().trim().toLowerCase(Locale.ROOT);
         return s.equals("unknown artist") || s.equals("unknown track") ? "" : s;
-    }
-
-    private long count(String sql) throws SQLException {
-        try (Connection c = database.dataSource().getConnection(); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private String text(String sql) throws SQLException {

@@ -5,20 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.encore.EncoreConfiguration;
 import dev.encore.Samples;
+import dev.encore.TestDatabases;
+import dev.encore.TestDatabases.TestDatabase;
 import dev.encore.Zips;
+import dev.encore.store.RunStatus;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.UUID;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.Test;
@@ -31,12 +29,12 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
     private static final ObjectMapper JSON = new ObjectMapper();
     // Camel asks for the properties from its constructor, before field initialisers run
     private Path inbox;
-    private String dbUrl;
+    private TestDatabase db;
 
     private void prepare() {
         if (inbox == null) {
             inbox = tempDir("inbox");
-            dbUrl = "jdbc:h2:mem:local-intake-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+            db = TestDatabases.h2();
         }
     }
 
@@ -55,7 +53,7 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
     protected Properties useOverridePropertiesWithPropertiesComponent() {
         prepare();
         Properties p = new Properties();
-        p.put("encore.db.url", dbUrl);
+        p.put("encore.db.url", db.url());
         p.put("encore.inbox.dir", inbox.toString());
         p.put("encore.inbox.poll-interval-ms", "200");
         p.put("encore.inbox.settle-ms", "500");
@@ -82,8 +80,8 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
         awaitFile("rejected/empty.json.reason.txt");
         awaitFile("rejected/zul/Streaming_History_Audio_2025.json.reason.txt");
 
-        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'zul'")).isEqualTo(records);
-        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'owner'"))
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'zul'")).isEqualTo(records);
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'owner'"))
                 .isEqualTo(Samples.distinctExtendedPlays(Samples.file("efrrowini", "Streaming_History_Audio_2022.json")));
         assertThat(Files.readString(inbox.resolve("rejected/ReadMeFirst.pdf.reason.txt")))
                 .contains("ReadMeFirst.pdf").contains("is not valid JSON");
@@ -96,8 +94,8 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
         // the same file uploaded again is taken again, and adds nothing
         Files.copy(history, inbox.resolve("zul/again.json"));
         awaitFile("processed/zul/again.json");
-        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'zul'")).isEqualTo(records);
-        assertThat(count("SELECT records_inserted FROM import_run WHERE source_path = 'zul/again.json'")).isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'zul'")).isEqualTo(records);
+        assertThat(db.count("SELECT records_inserted FROM import_run WHERE source_path = 'zul/again.json'")).isZero();
     }
 
     @Test
@@ -131,8 +129,8 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
         }
         awaitFile("processed/bad/bom.json");
         awaitFile("processed/bad/huge-value.json");
-        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'bad'")).isEqualTo(Samples.distinctExtendedPlays(good));
-        assertThat(count("SELECT records_rejected FROM import_run WHERE source_path = 'bad/huge-value.json'")).isEqualTo(1);
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'bad'")).isEqualTo(Samples.distinctExtendedPlays(good));
+        assertThat(db.count("SELECT records_rejected FROM import_run WHERE source_path = 'bad/huge-value.json'")).isEqualTo(1);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
@@ -150,7 +148,7 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
 
         assertThat(Files.readString(inbox.resolve("rejected/John Smith/v.json.reason.txt")))
                 .contains("'John Smith' is not a valid user name");
-        assertThat(count("SELECT COUNT(*) FROM stream")).isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
     }
 
     @Test
@@ -162,10 +160,11 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
 
         // moved back unchanged: same name, size and modification time
         Files.move(inbox.resolve("processed/erin/Streaming_History_Video_2026.json"), file);
-        dev.encore.EncoreApp.await("the second import", Duration.ofSeconds(30), () -> count(
-                "SELECT COUNT(*) FROM import_run WHERE source_path = 'erin/Streaming_History_Video_2026.json' AND status = 'loaded'") == 2);
+        dev.encore.EncoreApp.await("the second import", Duration.ofSeconds(30), () -> db.count(
+                "SELECT COUNT(*) FROM import_run WHERE source_path = 'erin/Streaming_History_Video_2026.json' AND status = ?",
+                RunStatus.LOADED.dbValue()) == 2);
 
-        assertThat(count("SELECT records_inserted FROM import_run WHERE source_path = 'erin/Streaming_History_Video_2026.json' "
+        assertThat(db.count("SELECT records_inserted FROM import_run WHERE source_path = 'erin/Streaming_History_Video_2026.json' "
                 + "ORDER BY import_run_id DESC FETCH FIRST 1 ROWS ONLY")).isZero();
     }
 
@@ -176,30 +175,22 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
         Path target = inbox.resolve("slow/Streaming_History_Audio_2023.json");
         Files.createDirectories(target.getParent());
         try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
-            int chunk = content.length / 8;
+            // Camel's read lock watches the size on the wall clock, which no test clock reaches: a
+            // write every 100 ms (a fifth of encore.inbox.settle-ms) keeps it changing on a busy machine too
+            int chunk = content.length / 20;
             for (int i = 0; i < content.length; i += chunk) {
                 out.write(content, i, Math.min(chunk, content.length - i));
                 out.flush();
-                Thread.sleep(250); // shorter than encore.inbox.settle-ms: the size keeps changing
+                Thread.sleep(100);
             }
         }
         awaitFile("processed/slow/Streaming_History_Audio_2023.json");
         assertThat(inbox.resolve("rejected")).doesNotExist();
-        assertThat(count("SELECT COUNT(*) FROM stream WHERE user_id = 'slow'")).isEqualTo(records);
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'slow'")).isEqualTo(records);
     }
 
     private void awaitFile(String relative) throws InterruptedException {
         dev.encore.EncoreApp.await(relative, Duration.ofSeconds(30), () -> Files.exists(inbox.resolve(relative)));
-    }
-
-    private long count(String sql) {
-        try (Connection c = DriverManager.getConnection(dbUrl, "sa", ""); Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("Could not run " + sql, e);
-        }
     }
 
     private static Path tempDir(String prefix) {

@@ -2,21 +2,26 @@ package dev.encore.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.encore.TestClock;
 import dev.encore.TestDatabases;
 import dev.encore.TestDatabases.TestDatabase;
 import java.time.Duration;
+import java.time.Instant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class FileClaimRepositoryTest {
+    private static final Duration LEASE = Duration.ofMinutes(30);
+
+    private final TestClock clock = new TestClock(Instant.parse("2025-03-01T12:00:00Z"));
     private TestDatabase db;
     private Database database;
 
-    private FileClaimRepository open(String kind, Duration lease) throws Exception {
+    private FileClaimRepository open(String kind) throws Exception {
         db = TestDatabases.create(kind);
         database = Database.open(db.url(), db.user(), "", 2);
-        return new FileClaimRepository(database.dataSource(), lease);
+        return new FileClaimRepository(database.dataSource(), LEASE, clock);
     }
 
     @AfterEach
@@ -28,7 +33,7 @@ class FileClaimRepositoryTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aFileVersionIsClaimedOnceUntilReleased(String kind) throws Exception {
-        FileClaimRepository claims = open(kind, Duration.ofMinutes(30));
+        FileClaimRepository claims = open(kind);
         String key = "adls:encore/exports/alice/x.zip:0x8DC1:123";
 
         assertThat(claims.add(key)).isTrue();
@@ -42,15 +47,16 @@ class FileClaimRepositoryTest {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void anAbandonedClaimIsTakenOverAfterItsLeaseButAFinishedOneIsNot(String kind) throws Exception {
-        FileClaimRepository claims = open(kind, Duration.ofMillis(50));
+        FileClaimRepository claims = open(kind);
         claims.add("local:alice/a.json:10:1");
         claims.add("local:alice/b.json:10:1");
         claims.confirm("local:alice/b.json:10:1");
 
+        clock.advance(LEASE.minusSeconds(1));
         assertThat(claims.add("local:alice/a.json:10:1")).as("within the lease").isFalse();
-        Thread.sleep(200);
+        clock.advance(Duration.ofSeconds(2));
         assertThat(claims.add("local:alice/a.json:10:1")).as("abandoned").isTrue();
         assertThat(claims.add("local:alice/a.json:10:1")).as("just taken over").isFalse();
-        assertThat(claims.add("local:alice/b.json:10:1")).as("finished").isFalse();
+        assertThat(claims.add("local:alice/b.json:10:1")).as("finished, though older than the lease").isFalse();
     }
 }
