@@ -1,9 +1,7 @@
 package dev.encore;
 
 import dev.encore.cli.CommandLine;
-import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
 
@@ -53,19 +51,9 @@ public final class EncoreApp implements AutoCloseable {
         return main.getCamelContext();
     }
 
-    /** The number a counting query returns; unchecked, so it also serves inside {@link #await} conditions. */
+    /** The number a counting query returns; unchecked, so it also serves inside Awaitility conditions. */
     public long count(String sql, Object... parameters) {
         return TestDatabases.count(dbUrl, dbUser, sql, parameters);
-    }
-
-    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
     }
 
     @Override

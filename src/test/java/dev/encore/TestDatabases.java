@@ -59,7 +59,7 @@ public final class TestDatabases {
 
     /**
      * The number a counting query returns, on a connection of its own. Unchecked, so that it also
-     * serves inside {@code EncoreApp.await} conditions.
+     * serves inside Awaitility conditions.
      */
     public static long count(String url, String user, String sql, Object... parameters) {
         try (Connection c = DriverManager.getConnection(url, user, ""); PreparedStatement ps = c.prepareStatement(sql)) {

@@ -1,6 +1,7 @@
 package dev.encore.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.encore.EncoreApp;
 import dev.encore.LogCapture;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * endpoint that speaks the DFS REST calls (Azurite cannot), and a real PostgreSQL.
  */
 class AdlsIntakeRouteTest {
+    /** How long to wait for the app before calling it a failure; only a failing test waits this long. */
+    private static final java.time.Duration WAIT = java.time.Duration.ofMinutes(2);
     private static final String FS = "encore";
 
     @TempDir
@@ -77,9 +80,9 @@ class AdlsIntakeRouteTest {
         lake.vanishOnNextRead(FS, "exports/alice/gone.json");
 
         try (LogCapture logs = LogCapture.open(); EncoreApp app = app("one")) {
-            EncoreApp.await("all files moved", Duration.ofSeconds(30), () -> lake.listFiles(FS).stream()
+            await("all files moved").atMost(WAIT).until(() -> lake.listFiles(FS).stream()
                     .noneMatch(p -> p.startsWith("exports/")));
-            EncoreApp.await("the vanished file recorded", Duration.ofSeconds(10), () -> app.count(
+            await("the vanished file recorded").atMost(WAIT).until(() -> app.count(
                     "SELECT COUNT(*) FROM import_run WHERE source_path = 'exports/alice/gone.json'") == 1);
 
             assertThat(lake.listFiles(FS)).contains(
@@ -118,7 +121,7 @@ class AdlsIntakeRouteTest {
             rows += new com.fasterxml.jackson.databind.ObjectMapper().readTree(p.toFile()).size();
         }
         try (EncoreApp first = app("first"); EncoreApp second = app("second")) {
-            EncoreApp.await("all files moved", Duration.ofSeconds(40), () -> lake.listFiles(FS).stream()
+            await("all files moved").atMost(WAIT).until(() -> lake.listFiles(FS).stream()
                     .noneMatch(p -> p.startsWith("exports/")));
 
             assertThat(first.count("SELECT COUNT(*) FROM import_run WHERE status = ?", RunStatus.LOADED.dbValue())).isEqualTo(files.length);

@@ -1,78 +1,84 @@
 package dev.encore.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.encore.EncoreConfiguration;
+import dev.encore.EncoreApp;
 import dev.encore.Samples;
 import dev.encore.TestDatabases;
 import dev.encore.TestDatabases.TestDatabase;
 import dev.encore.Zips;
 import dev.encore.store.RunStatus;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The local-inbox flow, running the YAML routes of routes/ in Camel Main: files dropped into
+ * The local-inbox flow, in the app as `encore serve` runs it (routes/, application.properties): files dropped into
  * the inbox land in the database once and move to processed/ or rejected/ with a reason.
  */
-class LocalIntakeRouteTest extends CamelMainTestSupport {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    // Camel asks for the properties from its constructor, before field initialisers run
+class LocalIntakeRouteTest {
+    /** How long to wait for the app before calling it a failure; only a failing test waits this long. */
+    private static final Duration WAIT = Duration.ofMinutes(2);
     private Path inbox;
+    private Path staging;
     private TestDatabase db;
+    private EncoreApp app;
 
-    private void prepare() {
-        if (inbox == null) {
-            inbox = tempDir("inbox");
-            db = TestDatabases.h2();
-        }
+    @BeforeEach
+    void start() throws Exception {
+        inbox = Files.createTempDirectory("inbox");
+        staging = Files.createTempDirectory("staging");
+        db = TestDatabases.h2();
+        app = serve("500");
     }
 
-    @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        configuration.addConfiguration(EncoreConfiguration.class);
-        configuration.withRoutesIncludePattern("file:routes/*.camel.yaml");
+    @AfterEach
+    void stop() {
+        app.close();
+        db.close();
     }
 
-    @Override
-    protected String getPropertyPlaceholderLocations() {
-        return "file:application.properties";
+    /** The app with its inbox polled every 200 ms, a file taken once its size held still for {@code settleMs}. */
+    private EncoreApp serve(String settleMs) throws Exception {
+        return EncoreApp.start(db.url(), db.user(), Map.of("encore.inbox.dir", inbox.toString(),
+                "encore.inbox.poll-interval-ms", "200", "encore.inbox.settle-ms", settleMs,
+                "encore.default-user", "owner", "encore.enrich.scheduled", "false"));
     }
 
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        prepare();
-        Properties p = new Properties();
-        p.put("encore.db.url", db.url());
-        p.put("encore.inbox.dir", inbox.toString());
-        p.put("encore.inbox.poll-interval-ms", "200");
-        p.put("encore.inbox.settle-ms", "500");
-        p.put("encore.default-user", "owner");
-        p.put("camel.management.enabled", "false");
-        p.put("camel.server.port", Integer.toString(dev.encore.EncoreApp.freePort()));
-        return p;
+    @FunctionalInterface
+    private interface Writer {
+        void write(Path file) throws Exception;
+    }
+
+    /**
+     * Puts a file into the inbox whole: written beside it, then renamed in, as a careful upload
+     * does, so the read lock's wall-clock settle time is no race on a busy machine.
+     */
+    private void drop(String relative, Writer writer) throws Exception {
+        Path staged = staging.resolve(relative);
+        Files.createDirectories(staged.getParent());
+        writer.write(staged);
+        Path target = inbox.resolve(relative);
+        Files.createDirectories(target.getParent());
+        Files.move(staged, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Test
     void goodFilesLoadOnceAndBadFilesAreQuarantinedWithAReason() throws Exception {
         Path history = Samples.file("zulkifalkhan889", "Streaming_History_Audio_2024-2025.json");
         long records = Samples.distinctExtendedPlays(history);
-        Files.createDirectories(inbox.resolve("zul"));
-        Files.copy(history, inbox.resolve("zul/Streaming_History_Audio_2024-2025.json"));
-        Zips.spotifyLike("efrrowini", "Streaming_History_Audio_2022.json").writeTo(inbox.resolve("my_spotify_data.zip"));
-        Files.writeString(inbox.resolve("ReadMeFirst.pdf"), "%PDF-1.4 binary stuff");
-        Files.writeString(inbox.resolve("empty.json"), "");
-        Files.writeString(inbox.resolve("zul/Streaming_History_Audio_2025.json"), "[{\"ts\":\"2025-01-01T00:00:00Z\",");
+        drop("zul/Streaming_History_Audio_2024-2025.json", f -> Files.copy(history, f));
+        drop("my_spotify_data.zip", f -> Zips.spotifyLike("efrrowini", "Streaming_History_Audio_2022.json").writeTo(f));
+        drop("ReadMeFirst.pdf", f -> Files.writeString(f, "%PDF-1.4 binary stuff"));
+        drop("empty.json", f -> Files.writeString(f, ""));
+        drop("zul/Streaming_History_Audio_2025.json", f -> Files.writeString(f, "[{\"ts\":\"2025-01-01T00:00:00Z\","));
 
         awaitFile("processed/zul/Streaming_History_Audio_2024-2025.json");
         awaitFile("processed/my_spotify_data.zip");
@@ -92,7 +98,7 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
         assertThat(inbox.resolve("ReadMeFirst.pdf")).doesNotExist();
 
         // the same file uploaded again is taken again, and adds nothing
-        Files.copy(history, inbox.resolve("zul/again.json"));
+        drop("zul/again.json", f -> Files.copy(history, f));
         awaitFile("processed/zul/again.json");
         assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'zul'")).isEqualTo(records);
         assertThat(db.count("SELECT records_inserted FROM import_run WHERE source_path = 'zul/again.json'")).isZero();
@@ -103,17 +109,16 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
         Path good = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
         String goodJson = Files.readString(good);
         String firstRecord = goodJson.substring(goodJson.indexOf('{'), goodJson.indexOf('}') + 1);
-        Files.createDirectories(inbox.resolve("bad"));
-        Files.writeString(inbox.resolve("bad/empty-array.json"), "[]");
-        Files.writeString(inbox.resolve("bad/object.json"), firstRecord);
-        Files.writeString(inbox.resolve("bad/numbers.json"), "[1, 2, 3]");
-        Zips.builder().add("../../escape.json", good).writeTo(inbox.resolve("bad/traversal.zip"));
-        Zips.builder().add("Streaming_History_Audio_2024.json", new byte[64 << 20]).writeTo(inbox.resolve("bad/bomb.zip"));
+        drop("bad/empty-array.json", f -> Files.writeString(f, "[]"));
+        drop("bad/object.json", f -> Files.writeString(f, firstRecord));
+        drop("bad/numbers.json", f -> Files.writeString(f, "[1, 2, 3]"));
+        drop("bad/traversal.zip", f -> Zips.builder().add("../../escape.json", good).writeTo(f));
+        drop("bad/bomb.zip", f -> Zips.builder().add("Streaming_History_Audio_2024.json", new byte[64 << 20]).writeTo(f));
         // and the ones that load: a BOM, and a 10 MB value that costs only its record
         byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-        Files.write(inbox.resolve("bad/bom.json"), concat(bom, Files.readAllBytes(good)));
-        Files.writeString(inbox.resolve("bad/huge-value.json"), goodJson.replaceFirst(
-                "\"master_metadata_track_name\":\\s*\"[^\"]*\"", "\"master_metadata_track_name\": \"" + "x".repeat(10 << 20) + "\""));
+        drop("bad/bom.json", f -> Files.write(f, concat(bom, Files.readAllBytes(good))));
+        drop("bad/huge-value.json", f -> Files.writeString(f, goodJson.replaceFirst(
+                "\"master_metadata_track_name\":\\s*\"[^\"]*\"", "\"master_metadata_track_name\": \"" + "x".repeat(10 << 20) + "\"")));
 
         Map<String, String> expected = Map.of(
                 "empty-array.json", "holds an empty JSON array",
@@ -141,8 +146,7 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
 
     @Test
     void aFolderThatIsNoValidUserNameIsRefusedRatherThanGivenToTheDefaultUser() throws Exception {
-        Files.createDirectories(inbox.resolve("John Smith"));
-        Files.copy(Samples.file("efrrowini", "Streaming_History_Video_2023.json"), inbox.resolve("John Smith/v.json"));
+        drop("John Smith/v.json", f -> Files.copy(Samples.file("efrrowini", "Streaming_History_Video_2023.json"), f));
 
         awaitFile("rejected/John Smith/v.json.reason.txt");
 
@@ -154,13 +158,12 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
     @Test
     void theSameFileDroppedInAgainIsLookedAtAgain() throws Exception {
         Path file = inbox.resolve("erin/Streaming_History_Video_2026.json");
-        Files.createDirectories(file.getParent());
-        Files.copy(Samples.file("efrrowini", "Streaming_History_Video_2026.json"), file);
+        drop("erin/Streaming_History_Video_2026.json", f -> Files.copy(Samples.file("efrrowini", "Streaming_History_Video_2026.json"), f));
         awaitFile("processed/erin/Streaming_History_Video_2026.json");
 
         // moved back unchanged: same name, size and modification time
         Files.move(inbox.resolve("processed/erin/Streaming_History_Video_2026.json"), file);
-        dev.encore.EncoreApp.await("the second import", Duration.ofSeconds(30), () -> db.count(
+        await("the second import").atMost(WAIT).until(() -> db.count(
                 "SELECT COUNT(*) FROM import_run WHERE source_path = 'erin/Streaming_History_Video_2026.json' AND status = ?",
                 RunStatus.LOADED.dbValue()) == 2);
 
@@ -170,13 +173,15 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
 
     @Test
     void aFileStillBeingWrittenIsNotTakenHalfWay() throws Exception {
+        app.close();
+        app = serve("5000");
         byte[] content = Files.readAllBytes(Samples.file("efrrowini", "Streaming_History_Audio_2023.json"));
         long records = Samples.distinctExtendedPlays(Samples.file("efrrowini", "Streaming_History_Audio_2023.json"));
         Path target = inbox.resolve("slow/Streaming_History_Audio_2023.json");
         Files.createDirectories(target.getParent());
         try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
             // Camel's read lock watches the size on the wall clock, which no test clock reaches: a
-            // write every 100 ms (a fifth of encore.inbox.settle-ms) keeps it changing on a busy machine too
+            // write every 100 ms, a fiftieth of the 5 s settle time, keeps it changing on a busy machine too
             int chunk = content.length / 20;
             for (int i = 0; i < content.length; i += chunk) {
                 out.write(content, i, Math.min(chunk, content.length - i));
@@ -190,15 +195,7 @@ class LocalIntakeRouteTest extends CamelMainTestSupport {
     }
 
     private void awaitFile(String relative) throws InterruptedException {
-        dev.encore.EncoreApp.await(relative, Duration.ofSeconds(30), () -> Files.exists(inbox.resolve(relative)));
-    }
-
-    private static Path tempDir(String prefix) {
-        try {
-            return Files.createTempDirectory(prefix);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        await(relative).atMost(WAIT).until(() -> Files.exists(inbox.resolve(relative)));
     }
 
 }

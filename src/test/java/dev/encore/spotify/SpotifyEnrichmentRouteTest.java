@@ -1,6 +1,7 @@
 package dev.encore.spotify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.encore.EncoreApp;
 import dev.encore.LogCapture;
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.Test;
  * accounts service and Web API, driven by a real sample export. Call counts are exact.
  */
 class SpotifyEnrichmentRouteTest {
+    /** How long to wait for the app before calling it a failure; only a failing test waits this long. */
+    private static final java.time.Duration WAIT = java.time.Duration.ofMinutes(2);
     private static final String SECRET = "a-client-secret-that-must-never-be-logged";
     private FakeSpotify spotify;
     private TestDatabase db;
@@ -96,8 +99,7 @@ class SpotifyEnrichmentRouteTest {
                 ex.getMessage().setHeader(Headers.SOURCE_PATH, sample.toString());
                 ex.getMessage().setHeader(Headers.USER, "erin");
             });
-            EncoreApp.await("the tracks described", java.time.Duration.ofSeconds(30),
-                    () -> app.count("SELECT COUNT(*) FROM track") == trackIds.size());
+            await("the tracks described").atMost(WAIT).until(() -> app.count("SELECT COUNT(*) FROM track") == trackIds.size());
             assertThat(spotify.calls("GET /v1/tracks?")).isEqualTo(ceil(trackIds.size(), 50));
             // nothing of the import (user, file path, report) travels to Spotify
             assertThat(spotify.headerNamesSeen()).contains("authorization")
