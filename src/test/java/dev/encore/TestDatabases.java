@@ -7,6 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -23,19 +25,20 @@ public final class TestDatabases {
     private TestDatabases() {
     }
 
-    public record TestDatabase(String kind, String url, String user, Runnable dropper) implements AutoCloseable {
+    public record TestDatabase(String kind, String url, String user, String password, Runnable dropper)
+            implements AutoCloseable {
         @Override
         public void close() {
             dropper.run();
         }
 
         public Connection connect() throws SQLException {
-            return DriverManager.getConnection(url, user, "");
+            return DriverManager.getConnection(url, user, password);
         }
 
         /** The number a counting query returns; see {@link TestDatabases#count}. */
         public long count(String sql, Object... parameters) {
-            return TestDatabases.count(url, user, sql, parameters);
+            return TestDatabases.count(url, user, password, sql, parameters);
         }
 
         @Override
@@ -54,7 +57,7 @@ public final class TestDatabases {
 
     /** An in-memory H2 that lives as long as the JVM (nothing to drop). */
     public static TestDatabase h2() {
-        return new TestDatabase("h2", "jdbc:h2:mem:encore-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", () -> { });
+        return new TestDatabase("h2", "jdbc:h2:mem:encore-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", () -> { });
     }
 
     /**
@@ -62,7 +65,11 @@ public final class TestDatabases {
      * serves inside Awaitility conditions.
      */
     public static long count(String url, String user, String sql, Object... parameters) {
-        try (Connection c = DriverManager.getConnection(url, user, ""); PreparedStatement ps = c.prepareStatement(sql)) {
+        return count(url, user, "", sql, parameters);
+    }
+
+    private static long count(String url, String user, String password, String sql, Object... parameters) {
+        try (Connection c = DriverManager.getConnection(url, user, password); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 ps.setObject(i + 1, parameters[i]);
             }
@@ -76,20 +83,35 @@ public final class TestDatabases {
     }
 
     private static TestDatabase postgres() throws SQLException {
-        String name = "encore_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection admin = DriverManager.getConnection(PG_ADMIN_URL, PG_USER, "");
-             Statement st = admin.createStatement()) {
-            st.execute("CREATE DATABASE " + name);
+        try {
+            return postgres(PG_ADMIN_URL, PG_USER, "", "encore_test_");
         } catch (SQLException e) {
             if ("true".equals(System.getenv("CI"))) {
                 throw new SQLException("PostgreSQL must be reachable on CI at " + PG_ADMIN_URL, e);
             }
             System.err.println("*** SKIPPING PostgreSQL test: no PostgreSQL at " + PG_ADMIN_URL + " (" + e.getMessage() + ")");
             Assumptions.abort("PostgreSQL not reachable at " + PG_ADMIN_URL);
+            throw e; // not reached
         }
-        String url = PG_ADMIN_URL.substring(0, PG_ADMIN_URL.lastIndexOf('/') + 1) + name;
-        return new TestDatabase("postgresql", url, PG_USER, () -> {
-            try (Connection admin = DriverManager.getConnection(PG_ADMIN_URL, PG_USER, "");
+    }
+
+    /**
+     * A new database {@code <prefix><random>} on the PostgreSQL server of {@code adminUrl} (any
+     * database on it, query parameters kept), dropped again on close. Tests and benchmarks both
+     * make theirs here.
+     */
+    public static TestDatabase postgres(String adminUrl, String user, String password, String prefix) throws SQLException {
+        Matcher m = Pattern.compile("^(jdbc:postgresql://[^/?]+/)([^?]*)(.*)$").matcher(adminUrl);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("Not a PostgreSQL JDBC URL with a database: " + adminUrl);
+        }
+        String name = prefix + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection admin = DriverManager.getConnection(adminUrl, user, password);
+             Statement st = admin.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        }
+        return new TestDatabase("postgresql", m.group(1) + name + m.group(3), user, password, () -> {
+            try (Connection admin = DriverManager.getConnection(adminUrl, user, password);
                  Statement st = admin.createStatement()) {
                 st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             } catch (SQLException e) {

@@ -1,5 +1,6 @@
 package dev.encore.bench;
 
+
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
@@ -7,6 +8,8 @@ import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.sun.management.GarbageCollectionNotificationInfo;
+import dev.encore.TestDatabases;
+import dev.encore.TestDatabases.TestDatabase;
 import dev.encore.export.StreamRecord;
 import dev.encore.export.StreamingHistoryReader;
 import dev.encore.export.ZipLimits;
@@ -30,7 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
+
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -46,8 +49,8 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.management.Notification;
@@ -212,24 +215,16 @@ public final class IntakeBenchmark {
     }
 
     private void postgres(Options o, List<Path> files, long bytes) throws Exception {
-        Matcher m = Pattern.compile("^(jdbc:postgresql://[^/?]+/)([^?]*)(.*)$").matcher(o.pgUrl);
-        if (!m.matches()) {
-            fail("PostgreSQL: cannot read the database name from " + o.pgUrl);
-            return;
-        }
-        String dbName = "encore_bench_" + randomSuffix();
-        try (Connection admin = DriverManager.getConnection(o.pgUrl, o.pgUser, o.pgPassword);
-             Statement st = admin.createStatement()) {
-            st.execute("CREATE DATABASE " + dbName);
-        } catch (SQLException e) {
+        TestDatabase db;
+        try {
+            db = TestDatabases.postgres(o.pgUrl, o.pgUser, o.pgPassword, "encore_bench_");
+        } catch (SQLException | IllegalArgumentException e) {
             fail("PostgreSQL: cannot create a database through " + o.pgUrl + " as " + o.pgUser + ": " + e.getMessage());
             return;
         }
-        String url = m.group(1) + dbName + m.group(3);
         try {
-            endToEnd("PostgreSQL", url, o.pgUser, o.pgPassword, o, files, bytes, () -> {
-                try (Connection c = DriverManager.getConnection(url, o.pgUser, o.pgPassword);
-                     Statement st = c.createStatement();
+            endToEnd("PostgreSQL", db.url(), db.user(), db.password(), o, files, bytes, () -> {
+                try (Connection c = db.connect(); Statement st = c.createStatement();
                      ResultSet rs = st.executeQuery("SELECT pg_database_size(current_database())")) {
                     rs.next();
                     return String.format(Locale.ROOT, "%.0f MB on disk", rs.getLong(1) / MB);
@@ -237,12 +232,9 @@ public final class IntakeBenchmark {
             });
         } finally {
             if (!o.keep) {
-                try (Connection admin = DriverManager.getConnection(o.pgUrl, o.pgUser, o.pgPassword);
-                     Statement st = admin.createStatement()) {
-                    st.execute("DROP DATABASE IF EXISTS " + dbName + " WITH (FORCE)");
-                }
+                db.close();
             } else {
-                System.out.println("Kept the PostgreSQL database " + dbName);
+                System.out.println("Kept the PostgreSQL database " + db.url());
             }
         }
     }

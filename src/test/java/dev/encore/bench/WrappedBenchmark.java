@@ -1,5 +1,8 @@
 package dev.encore.bench;
 
+
+import dev.encore.TestDatabases;
+import dev.encore.TestDatabases.TestDatabase;
 import dev.encore.EncoreApp;
 import dev.encore.export.ZipLimits;
 import dev.encore.intake.ExportImporter;
@@ -11,14 +14,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
+
+
+
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
+
 
 /**
  * Latency of {@code GET /api/users/{user}/wrapped} over HTTP against the real application, for
@@ -59,17 +62,8 @@ public final class WrappedBenchmark {
             run("H2", "jdbc:h2:file:" + work.toAbsolutePath().resolve("h2/bench"), "sa", files, requests, year);
         }
         if (!db.equals("h2")) {
-            String name = "encore_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-            try (Connection c = DriverManager.getConnection(PG_ADMIN, "postgres", ""); Statement st = c.createStatement()) {
-                st.execute("CREATE DATABASE " + name);
-            }
-            try {
-                run("PostgreSQL", PG_ADMIN.substring(0, PG_ADMIN.lastIndexOf('/') + 1) + name, "postgres", files, requests,
-                        year);
-            } finally {
-                try (Connection c = DriverManager.getConnection(PG_ADMIN, "postgres", ""); Statement st = c.createStatement()) {
-                    st.execute("DROP DATABASE " + name + " WITH (FORCE)");
-                }
+            try (TestDatabase pg = TestDatabases.postgres(PG_ADMIN, "postgres", "", "encore_bench_")) {
+                run("PostgreSQL", pg.url(), pg.user(), files, requests, year);
             }
         }
         System.exit(0);
