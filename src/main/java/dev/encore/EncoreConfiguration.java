@@ -71,8 +71,11 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("database", database);
         // the SQL steps of the routes (sql:classpath:sql/...) and the clustered schedules use the same pool
         context.getComponent("sql", SqlComponent.class).setDataSource(database.dataSource());
-        context.getComponent("quartz", QuartzComponent.class).setSchedulerFactory(QuartzJobStore.factory(database,
-                context.getName(), text(p, "encore.scheduler.instance-id"), number(p, "encore.scheduler.cluster-checkin-ms")));
+        QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
+        quartz.setSchedulerFactory(QuartzJobStore.factory(database, context.getName(),
+                text(p, "encore.scheduler.instance-id"), number(p, "encore.scheduler.cluster-checkin-ms")));
+        // one-shot commands and tests without schedules need no scheduler threads and no cluster check-ins
+        quartz.setAutoStartScheduler(Boolean.parseBoolean(text(p, "encore.enrich.scheduled")));
 
         ImportStore store = new ImportStore(database.dataSource());
         ZipLimits limits = new ZipLimits(number(p, "encore.zip.max-entry-bytes"), number(p, "encore.zip.max-total-bytes"),
