@@ -72,7 +72,7 @@ public class EncoreConfiguration implements CamelConfiguration {
         // the SQL steps of the routes (sql:classpath:sql/...) and the clustered schedules use the same pool
         context.getComponent("sql", SqlComponent.class).setDataSource(database.dataSource());
         QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
-        quartz.setSchedulerFactory(QuartzJobStore.factory(database, context.getName(),
+        quartz.setSchedulerFactory(QuartzJobStore.factory(database, text(p, "encore.scheduler.name"),
                 text(p, "encore.scheduler.instance-id"), number(p, "encore.scheduler.cluster-checkin-ms")));
         // one-shot commands and tests without schedules need no scheduler threads and no cluster check-ins
         quartz.setAutoStartScheduler(Boolean.parseBoolean(text(p, "encore.enrich.scheduled")));

@@ -26,6 +26,8 @@ public final class EncoreApp implements AutoCloseable {
         Main main = Encore.newMain(CommandLine.parse("serve", "--db", dbUrl));
         main.addOverrideProperty("encore.db.user", dbUser);
         main.addOverrideProperty("camel.management.enabled", "false");
+        // Quartz keeps schedulers by name JVM-wide: each app of a test JVM is a cluster of its own
+        main.addOverrideProperty("encore.scheduler.name", "encore-test-" + java.util.UUID.randomUUID());
         // the API's port: a free one, so apps of different tests (or anything on 8080) never collide
         int port = overrides.containsKey("camel.server.port") ? Integer.parseInt(overrides.get("camel.server.port")) : freePort();
         main.addOverrideProperty("camel.server.port", Integer.toString(port));

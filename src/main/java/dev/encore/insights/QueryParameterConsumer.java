@@ -6,9 +6,13 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.rest.RestParamType;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
 
@@ -20,8 +24,10 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
  * case-insensitive message headers, each through one {@code HeaderFilterStrategy} call that is
  * not told which of the two it is looking at: a {@code From:} header and {@code ?from=} are the
  * same header, and the header alone passes for the parameter. So {@link HttpHeaderPolicy} lets
- * neither in, and this puts the query parameters in afterwards: the first of a repeated name,
- * never over a path parameter or one of Camel's own headers.
+ * neither in, and this puts the query parameters in afterwards: only those the REST DSL declares
+ * ({@code type: query} in routes/api.camel.yaml), the first of a repeated name, never over a path
+ * parameter. Any other name could pose as a header Camel or Vert.x acts on: {@code ?content-type=}
+ * would set the answer's type.
  */
 final class QueryParameterConsumer extends VertxPlatformHttpConsumer {
 
@@ -30,17 +36,32 @@ final class QueryParameterConsumer extends VertxPlatformHttpConsumer {
         super(endpoint, processor, handlers, routerName);
     }
 
+    private volatile Set<String> declared;
+
     @Override
     protected Future<Void> populateCamelMessage(RoutingContext ctx, Exchange exchange, Message message) {
         Future<Void> populated = super.populateCamelMessage(ctx, exchange, message);
         Map<String, Object> headers = message.getHeaders();
+        Set<String> names = declaredQueryParameters();
         for (Map.Entry<String, String> parameter : ctx.queryParams()) {
-            String name = parameter.getKey();
-            String lower = name.toLowerCase(Locale.ROOT);
-            if (!lower.startsWith("camel") && !lower.startsWith("org.apache.camel")) {
-                headers.putIfAbsent(name, parameter.getValue());
+            if (names.contains(parameter.getKey().toLowerCase(Locale.ROOT))) {
+                headers.putIfAbsent(parameter.getKey(), parameter.getValue());
             }
         }
         return populated;
+    }
+
+    /** The query parameters the REST DSL declares, lower-cased (headers are case-insensitive). */
+    private Set<String> declaredQueryParameters() {
+        if (declared == null) {
+            Model model = getEndpoint().getCamelContext().getCamelContextExtension().getContextPlugin(Model.class);
+            declared = model.getRestDefinitions().stream()
+                    .flatMap(rest -> rest.getVerbs().stream())
+                    .flatMap(verb -> verb.getParams().stream())
+                    .filter(param -> param.getType() == RestParamType.query)
+                    .map(param -> param.getName().toLowerCase(Locale.ROOT))
+                    .collect(Collectors.toUnmodifiableSet());
+        }
+        return declared;
     }
 }

@@ -82,7 +82,8 @@ public final class MusicBrainzGenres {
         if (status != 200) {
             throw new IOException("MusicBrainz answered HTTP " + status + " to " + path);
         }
-        return JSON.readTree(in.getBody(String.class));
+        String body = in.getBody(String.class);
+        return body == null || body.isBlank() ? null : JSON.readTree(body); // an empty answer knows nothing
     }
 
     /** Picks, from the recordings' credits, the artist whose name is the Spotify artist's. */
@@ -112,8 +113,9 @@ public final class MusicBrainzGenres {
     public void standDown(Exchange exchange, GenreRun run) {
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         run.available = false;
-        LOG.warn("MusicBrainz failed ({}); the artists not looked up yet ({} in this run) wait for the next run",
-                e == null ? "?" : e.getMessage(), run.artists);
+        int index = exchange.getProperty(Exchange.SPLIT_INDEX, 0, Integer.class);
+        LOG.warn("MusicBrainz failed ({}); the remaining {} artist(s) wait for the next run",
+                e == null ? "?" : e.getMessage(), run.artists - index);
     }
 
     private static void call(Message in, String path, String query) {

@@ -141,6 +141,21 @@ class WrappedApiTest {
         }
     }
 
+    @Test
+    void aQueryParameterCannotSetAResponseHeader() throws Exception {
+        InsightsFixture fixture = InsightsFixture.on("h2");
+        // echoed in the 400's JSON; as text/html it would run on the dashboard's origin
+        String attack = "/api/users/efr/wrapped?limit=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E"
+                + "&content-type=text/html&Cache-Control=public&accept=text/html&Content-Length=1";
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(fixture.baseUrl + attack)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(t -> assertThat(t).startsWith("application/json"));
+        assertThat(r.headers().firstValue("cache-control")).isEmpty();
+        assertThat(r.body()).contains("limit");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aYearIsComparedWithTheYearBeforeAndWrappedWithTheSameWindowAYearBefore(String kind) throws Exception {

@@ -25,6 +25,7 @@ public final class FakeMusicBrainz implements AutoCloseable {
     private final Map<String, String> isrcs = new ConcurrentHashMap<>();
     private final Map<String, String> artists = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private volatile int unavailableStatus;
 
     private FakeMusicBrainz(HttpServer server) {
         this.server = server;
@@ -63,6 +64,12 @@ public final class FakeMusicBrainz implements AutoCloseable {
         return this;
     }
 
+    /** Every request answers this status (503: MusicBrainz's answer when it sheds load) with its error JSON; 0 heals. */
+    public FakeMusicBrainz unavailable(int status) {
+        unavailableStatus = status;
+        return this;
+    }
+
     public List<Request> requests() {
         return List.copyOf(requests);
     }
@@ -79,6 +86,16 @@ public final class FakeMusicBrainz implements AutoCloseable {
         requests.add(new Request(System.nanoTime(), path + "?" + ex.getRequestURI().getRawQuery(),
                 ex.getRequestHeaders().getFirst("User-Agent")));
         String body = null;
+        if (unavailableStatus != 0) {
+            byte[] bytes = ("{\"error\":\"Your requests are exceeding the allowable rate limit. Please see "
+                    + "http://wiki.musicbrainz.org/XMLWebService for more information.\"}").getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
+            ex.sendResponseHeaders(unavailableStatus, bytes.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+            return;
+        }
         if (path.startsWith("/ws/2/isrc/")) {
             body = isrcs.get(path.substring("/ws/2/isrc/".length()));
         } else if (path.startsWith("/ws/2/artist/")) {

@@ -167,6 +167,44 @@ class SpotifyEnrichmentRouteTest {
     }
 
     @Test
+    void aMusicBrainzFailureStandsTheGenresRunDownAndTheArtistsWaitForTheNextRun() throws Exception {
+        spotify.addArtist(id("ar", 0), "Artist 0", List.of()); // a second artist without Spotify genres
+        try (FakeMusicBrainz mb = FakeMusicBrainz.start().unavailable(503)
+                .recording("USABC0", "Track 0", List.of(Map.entry("mb-artist-0", "Artist 0"), Map.entry("mb-guest", "Guest")))
+                .artist("mb-artist-0", "Artist 0", Map.of("shoegaze", 1), Map.of())
+                .artist("mb-guest", "Guest", Map.of("jazz", 1), Map.of());
+             EncoreApp app = app("batch", spotify, Map.of("encore.musicbrainz.enabled", "true",
+                     "encore.musicbrainz.base-url", mb.baseUrl()))) {
+            enrich(app);
+            assertThat(mb.requests()).as("no call after the first failure").hasSize(1);
+            assertThat(app.count("SELECT COUNT(*) FROM musicbrainz_lookup")).as("nobody marked as looked up").isZero();
+            assertThat(app.count("SELECT COUNT(*) FROM track")).as("Spotify's work is kept").isEqualTo(trackIds.size());
+
+            mb.unavailable(0);
+            enrich(app);
+            assertThat(app.count("SELECT COUNT(*) FROM musicbrainz_lookup")).isEqualTo(2);
+            assertThat(app.count("SELECT COUNT(*) FROM artist_genre WHERE source = 'musicbrainz'")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void genresAreLookedUpWithoutASpotifyClientId() throws Exception {
+        try (EncoreApp app = app("batch")) {
+            enrich(app); // Spotify describes the artists; Guest has no Spotify genres
+        }
+        try (FakeMusicBrainz mb = FakeMusicBrainz.start()
+                .recording("USABC0", "Track 0", List.of(Map.entry("mb-guest", "Guest")))
+                .artist("mb-guest", "Guest", Map.of("jazz", 1), Map.of());
+             EncoreApp app = app("batch", spotify, Map.of("encore.spotify.client-id", "",
+                     "encore.musicbrainz.enabled", "true", "encore.musicbrainz.base-url", mb.baseUrl()))) {
+            spotify.resetCounters();
+            enrich(app);
+            assertThat(spotify.calls("/v1/")).isZero();
+            assertThat(app.count("SELECT COUNT(*) FROM artist_genre WHERE source = 'musicbrainz'")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void aRelinkedTrackIsStoredUnderTheIdThatWasAskedFor() throws Exception {
         String asked = trackIds.get(0);
         String answered = id("relinked", 1);

@@ -1,5 +1,6 @@
 -- Quartz's JDBC job store for SQL Server / Azure SQL: the tables of quartz 2.5.2's
 -- org/quartz/impl/jdbcjobstore/tables_sqlServer.sql (same columns, keys and cascades), without its
+-- (Numbered 6.1, between the shared migrations 6 and 7, so db/migration keeps its own numbering.)
 -- USE/DROP preamble, with the keys inline and the indexes of its PostgreSQL script. Used with
 -- MSSQLDelegate. Not run here: no SQL Server.
 CREATE TABLE QRTZ_CALENDARS (

@@ -1,5 +1,6 @@
 -- Quartz's JDBC job store (quartz 2.5.2, org/quartz/impl/jdbcjobstore/tables_postgres.sql), so that
 -- scheduled jobs fire once per tick however many replicas run (see docs/flows.md).
+-- (Numbered 6.1, between the shared migrations 6 and 7, so db/migration keeps its own numbering.)
 
 
 CREATE TABLE QRTZ_JOB_DETAILS
