@@ -1,10 +1,10 @@
 package dev.encore.intake;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Moves a finished inbox file to {@code inbox/processed/} or {@code inbox/rejected/} (see
- * {@link Disposition}), then releases its claim: the file has left the inbox, and the same file
+ * {@link Disposition}), beside any earlier file of the same name, then releases its claim: the file has left the inbox, and the same file
  * dropped in again later (even with the same name, size and time) should be looked at again.
  */
 public final class LocalFileMover implements Processor {
@@ -38,13 +38,35 @@ public final class LocalFileMover implements Processor {
             return;
         }
         Path source = inbox.resolve(relative);
-        Path target = inbox.resolve(d.targetPath());
-        Files.createDirectories(target.getParent());
+        Path wanted = inbox.resolve(d.targetPath());
+        Files.createDirectories(wanted.getParent());
+        Path target = moveBeside(source, wanted);
         if (d.reasonPath() != null) {
-            Files.writeString(inbox.resolve(d.reasonPath()), d.reasonText(), StandardCharsets.UTF_8);
+            Files.writeString(target.resolveSibling(target.getFileName() + Disposition.REASON_SUFFIX), d.reasonText(),
+                    StandardCharsets.UTF_8);
         }
-        Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
         LOG.info("Moved {} to {}", relative, inbox.relativize(target));
         claims.remove(in.getHeader(Headers.CLAIM_KEY, String.class));
+    }
+
+    /**
+     * Moves the file to {@code wanted}, or, when an earlier file has that name (Spotify calls every
+     * export my_spotify_data.zip), to the first free {@code name (2).ext}, {@code name (3).ext}
+     * beside it: an earlier upload is never overwritten. A move never replaces, so two replicas
+     * moving at once cannot take the same name either.
+     */
+    static Path moveBeside(Path source, Path wanted) throws IOException {
+        String name = wanted.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        String extension = dot > 0 ? name.substring(dot) : "";
+        Path target = wanted;
+        for (int n = 2; ; n++) {
+            try {
+                return Files.move(source, target);
+            } catch (FileAlreadyExistsException taken) {
+                target = wanted.resolveSibling(base + " (" + n + ")" + extension);
+            }
+        }
     }
 }

@@ -156,6 +156,21 @@ class LocalIntakeRouteTest {
     }
 
     @Test
+    void anEarlierUploadOfTheSameNameIsKeptBesideTheNewOne() throws Exception {
+        // Spotify names every export my_spotify_data.zip
+        drop("alex/my_spotify_data.zip", f -> Zips.spotifyLike("efrrowini", "Streaming_History_Audio_2022.json").writeTo(f));
+        awaitFile("processed/alex/my_spotify_data.zip");
+        long first = Files.size(inbox.resolve("processed/alex/my_spotify_data.zip"));
+        drop("alex/my_spotify_data.zip", f -> Zips.spotifyLike("efrrowini", "Streaming_History_Audio_2023.json").writeTo(f));
+        awaitFile("processed/alex/my_spotify_data (2).zip");
+
+        assertThat(Files.size(inbox.resolve("processed/alex/my_spotify_data.zip"))).as("the first upload, untouched").isEqualTo(first);
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'alex'")).isEqualTo(
+                Samples.distinctExtendedPlays(Samples.file("efrrowini", "Streaming_History_Audio_2022.json"))
+                        + Samples.distinctExtendedPlays(Samples.file("efrrowini", "Streaming_History_Audio_2023.json")));
+    }
+
+    @Test
     void theSameFileDroppedInAgainIsLookedAtAgain() throws Exception {
         Path file = inbox.resolve("erin/Streaming_History_Video_2026.json");
         drop("erin/Streaming_History_Video_2026.json", f -> Files.copy(Samples.file("efrrowini", "Streaming_History_Video_2026.json"), f));
