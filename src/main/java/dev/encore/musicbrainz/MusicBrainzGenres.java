@@ -62,7 +62,6 @@ public final class MusicBrainzGenres {
     public void recordingLookup(Exchange exchange) {
         Map<?, ?> artist = exchange.getMessage().getBody(Map.class);
         exchange.setProperty(ARTIST, artist);
-        exchange.removeProperty(MBID);
         call(exchange.getMessage(), "/ws/2/isrc/" + encode((String) artist.get("isrc")), "inc=artist-credits&fmt=json");
     }
 

@@ -12,7 +12,6 @@ import dev.encore.intake.Headers;
 import dev.encore.musicbrainz.FakeMusicBrainz;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -368,7 +367,7 @@ class SpotifyEnrichmentRouteTest {
 
     private List<String> query(String sql) throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(db.url(), db.user(), ""); Statement st = c.createStatement()) {
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
             if (!st.execute(sql)) {
                 return out;
             }
