@@ -28,6 +28,19 @@ public final class Encore {
             err.println("Run 'java -jar target/encore.jar --help' for usage.");
             return 2;
         }
+        try {
+            return run(cmd, out, err);
+        } catch (Exception e) {
+            StartupFailure failure = StartupFailure.in(e);
+            if (failure == null) {
+                throw e;
+            }
+            err.println("encore: " + failure.getMessage());
+            return 1;
+        }
+    }
+
+    private static int run(CommandLine cmd, PrintStream out, PrintStream err) throws Exception {
         return switch (cmd.command()) {
             case "help" -> {
                 out.print(CommandLine.usage());
@@ -73,6 +86,9 @@ public final class Encore {
         }
         if (cmd.option("--port") != null) {
             main.addOverrideProperty("camel.server.port", cmd.option("--port"));
+        }
+        if (cmd.option("--management-port") != null) {
+            main.addOverrideProperty("camel.management.port", cmd.option("--management-port"));
         }
         return main;
     }

@@ -58,6 +58,10 @@ public class EncoreConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         PropertiesComponent p = context.getPropertiesComponent();
         Registry registry = context.getRegistry();
+        java.util.List<ServerAddresses.Server> servers = ServerAddresses.configured(p);
+        ServerAddresses.checkFree(servers);
+        context.addStartupListener((camel, alreadyStarted) -> servers.forEach(s -> LOG.info("Listening: {} at {}",
+                s.purpose(), s.url(s.purpose().startsWith("the management") ? "/observe/health" : "/"))));
 
         Database database = Database.open(text(p, "encore.db.url"), text(p, "encore.db.user"),
                 text(p, "encore.db.password"), integer(p, "encore.db.pool-size"));

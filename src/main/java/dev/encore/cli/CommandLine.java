@@ -10,7 +10,7 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
     private static final List<String> COMMANDS = List.of("serve", "import", "enrich", "help");
     /** Options that take a value, per command; everything else is a mistake. */
     private static final Map<String, List<String>> OPTIONS = Map.of(
-            "serve", List.of("--db", "--profile", "--port"),
+            "serve", List.of("--db", "--profile", "--port", "--management-port"),
             "import", List.of("--db", "--profile", "--user"),
             "enrich", List.of("--db", "--profile"),
             "help", List.of());
@@ -47,8 +47,10 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
                 throw new IllegalArgumentException("'" + command + "' has no option " + name);
             }
         }
-        if (options.containsKey("--port") && !options.get("--port").matches("\\d{1,5}")) {
-            throw new IllegalArgumentException("--port needs a port number, not '" + options.get("--port") + "'");
+        for (String port : List.of("--port", "--management-port")) {
+            if (options.containsKey(port) && !options.get(port).matches("\\d{1,5}")) {
+                throw new IllegalArgumentException(port + " needs a port number, not '" + options.get(port) + "'");
+            }
         }
         if (command.equals("import") && operands.isEmpty()) {
             throw new IllegalArgumentException("import needs at least one file, folder or ZIP");
@@ -68,9 +70,12 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
                 Encore turns your Spotify data export into a SQL warehouse.
 
                 Usage:
-                  java -jar target/encore.jar [serve] [--port N] [--db JDBC_URL] [--profile NAME]
-                      Run until stopped: the dashboard at http://localhost:8080/ (--port or
-                      ENCORE_HTTP_PORT), the REST API under /api, and the inbox folder (./inbox
+                  java -jar target/encore.jar [serve] [--port N] [--management-port N] [--db JDBC_URL] [--profile NAME]
+                      Run until stopped: the dashboard at http://127.0.0.1:8080/ (--port or
+                      ENCORE_HTTP_PORT), the REST API under /api, health and metrics at
+                      http://127.0.0.1:8081/observe/ (--management-port or ENCORE_MANAGEMENT_PORT;
+                      both on loopback unless ENCORE_HTTP_HOST / ENCORE_MANAGEMENT_HOST say
+                      otherwise), and the inbox folder (./inbox
                       by default, or ADLS with --profile azure) watched for exports. Put files
                       for a user called NAME in inbox/NAME/; files directly in inbox/ belong to
                       the default user. Loaded files move to inbox/processed/, bad ones to

@@ -2,6 +2,7 @@ package dev.encore.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.encore.StartupFailure;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -38,7 +39,7 @@ public final class Database implements AutoCloseable {
             // turns a JDBC batch of INSERTs into multi-row INSERTs: several times faster
             config.addDataSourceProperty("reWriteBatchedInserts", "true");
         }
-        HikariDataSource ds = new HikariDataSource(config);
+        HikariDataSource ds = open(config, url);
         try {
             MigrateResult result = Flyway.configure()
                     .dataSource(ds)
@@ -54,6 +55,29 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(ds, dialect);
+    }
+
+    private static HikariDataSource open(HikariConfig config, String url) {
+        try {
+            return new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            if (heldByAnotherProcess(e)) {
+                // an embedded H2 file opens in one process only: say what to do, not 46 lines of stack
+                throw new StartupFailure("the database " + url + " is in use by another process (a running ./encore?). "
+                        + "Stop that one first, or drop the files into its inbox/<user>/ folder and it loads them.");
+            }
+            throw e;
+        }
+    }
+
+    /** H2's "Database may be already in use" (90020): the file lock of another process. */
+    private static boolean heldByAnotherProcess(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException s && s.getErrorCode() == 90020) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public HikariDataSource dataSource() {
