@@ -20,6 +20,7 @@ import dev.encore.store.Database;
 import dev.encore.store.FileClaimRepository;
 import dev.encore.store.ImportStore;
 import dev.encore.store.CatalogueStore;
+import dev.encore.monitoring.EncoreStatus;
 import dev.encore.musicbrainz.MusicBrainzGenres;
 import dev.encore.spotify.AccessTokens;
 import dev.encore.spotify.ApiMode;
@@ -100,6 +101,7 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("metricsRegistry", metrics);
         bindEnrichment(p, registry, catalogue, metrics);
         registry.bind("musicBrainzGenres", new MusicBrainzGenres(catalogue));
+        registerStatus(context, database);
         // HttpClient would honour a 429's Retry-After by sleeping in the calling thread (a day, if
         // Spotify says so) and retry 5xx on its own; Encore's routes decide both instead.
         registry.bind("spotifyHttpClient", (HttpClientConfigurer) HttpClientBuilder::disableAutomaticRetries);
@@ -131,6 +133,19 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("platform-http-engine", new ApiHttpEngine(integer(p, "camel.server.port")));
     }
 
+    /** Encore's figures as JMX attributes (Hawtio, over Jolokia), for as long as Camel runs. */
+    private static void registerStatus(CamelContext context, Database database) throws Exception {
+        AutoCloseable registration = new EncoreStatus(database.dataSource(),
+                context.getRegistry().lookupByNameAndType("enrichmentStats", EnrichmentStats.class),
+                context.getRegistry().lookupByNameAndType("spotifyPause", SpotifyPause.class)).register();
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                registration.close();
+            }
+        }, true, true);
+    }
+
     /** The enrichment beans: a planner, an answer mapper and a failure policy around one pause and one tally. */
     private static void bindEnrichment(PropertiesComponent p, Registry registry, CatalogueStore store,
             PrometheusMeterRegistry metrics) {
@@ -157,6 +172,7 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("enrichmentPlanner", new EnrichmentPlanner(store, tokens, mode, pause, stats, metrics));
         registry.bind("spotifyAnswers", new SpotifyAnswers(store, stats));
         registry.bind("spotifyFailures", failures);
+        registry.bind("spotifyPause", pause);
         registry.bind("spotifyTokenRenewal", (Processor) failures::renewToken);
     }
 

@@ -1,0 +1,31 @@
+package dev.encore.monitoring;
+
+import java.util.Map;
+
+/**
+ * Encore's own figures as JMX attributes ({@code dev.encore:type=Status}), for Hawtio, JConsole
+ * and anything that reads JMX over Jolokia; the same figures as the Prometheus meters, from the
+ * warehouse itself, so every replica reports the whole picture.
+ */
+public interface EncoreStatusMXBean {
+    /** People with data in the warehouse. */
+    long getUsers();
+
+    /** JSON files (or ZIP entries) loaded, over the warehouse's life. */
+    long getFilesLoaded();
+
+    /** Files rejected, each with its reason in {@code import_run.error}. */
+    long getFilesRejected();
+
+    /** Streams the loads added. */
+    long getRecordsLoaded();
+
+    /** Single records refused inside loaded files. */
+    long getRecordsRejected();
+
+    /** Web API calls this process made, per endpoint. */
+    Map<String, Integer> getSpotifyCalls();
+
+    /** Seconds until Spotify may be called again (a 429's pause), 0 when it may be called now. */
+    long getSpotifyPauseRemainingSeconds();
+}
