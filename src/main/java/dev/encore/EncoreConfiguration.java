@@ -62,7 +62,9 @@ public class EncoreConfiguration implements CamelConfiguration {
         java.util.List<ServerAddresses.Server> servers = ServerAddresses.configured(p);
         ServerAddresses.checkFree(servers);
         context.addStartupListener((camel, alreadyStarted) -> servers.forEach(s -> LOG.info("Listening: {} at {}",
-                s.purpose(), s.url(s.purpose().startsWith("the management") ? "/observe/health" : "/"))));
+                s.purpose(), s.purpose().startsWith("the management")
+                        ? s.url("/observe/health") + ", " + s.url("/observe/metrics") + ", " + s.url("/observe/jolokia")
+                        : s.url("/"))));
 
         Database database = Database.open(text(p, "encore.db.url"), text(p, "encore.db.user"),
                 text(p, "encore.db.password"), integer(p, "encore.db.pool-size"));
