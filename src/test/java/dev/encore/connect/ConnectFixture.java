@@ -98,6 +98,10 @@ final class ConnectFixture implements AutoCloseable {
         start();
     }
 
+    long count(String sql, Object... parameters) {
+        return db.count(sql, parameters);
+    }
+
     UserTokens tokens() {
         return app.camel().getRegistry().lookupByNameAndType("userTokens", UserTokens.class);
     }
