@@ -712,7 +712,7 @@ public final class FakeSpotify implements AutoCloseable {
             }
         }
         String refreshToken = "AQ" + randomToken(96);
-        refreshTokens.put(refreshToken, new RefreshGrant(code.user, code.scopes, false));
+        refreshTokens.put(refreshToken, new RefreshGrant(code.user, code.scopes, false, false));
         ObjectNode body = userTokenAnswer(code.user, code.scopes);
         body.put("refresh_token", refreshToken);
         return Response.ok(body);
@@ -721,7 +721,7 @@ public final class FakeSpotify implements AutoCloseable {
     private Response refresh(Map<String, String> params) {
         String old = params.get("refresh_token");
         RefreshGrant grant = old == null ? null : refreshTokens.get(old);
-        if (grant == null) {
+        if (grant == null || grant.replaced) {
             return Response.accountsError("invalid_grant", "Invalid refresh token");
         }
         if (grant.revoked) {
@@ -731,7 +731,7 @@ public final class FakeSpotify implements AutoCloseable {
         if (rotateRefreshTokens) {
             String fresh = "AQ" + randomToken(96);
             refreshTokens.put(fresh, grant);
-            refreshTokens.remove(old);
+            refreshTokens.put(old, grant.asReplaced());
             body.put("refresh_token", fresh);
         }
         return Response.ok(body);
@@ -1197,9 +1197,14 @@ public final class FakeSpotify implements AutoCloseable {
                             java.util.concurrent.atomic.AtomicBoolean used) {
     }
 
-    private record RefreshGrant(String user, java.util.Set<String> scopes, boolean revoked) {
+    /** A refresh token's grant; {@code revoked} by {@link #revoke}, {@code replaced} by a rotation (kept to be listed). */
+    private record RefreshGrant(String user, java.util.Set<String> scopes, boolean revoked, boolean replaced) {
         RefreshGrant asRevoked() {
-            return new RefreshGrant(user, scopes, true);
+            return new RefreshGrant(user, scopes, true, replaced);
+        }
+
+        RefreshGrant asReplaced() {
+            return new RefreshGrant(user, scopes, revoked, true);
         }
     }
 
