@@ -222,6 +222,29 @@ class ConnectFlowTest {
     }
 
     @Test
+    @DisplayName("Spotify failing or unreachable at the code exchange: a 502 page, and neither code nor token in any log line")
+    void spotifyFailingAtTheExchange() throws Exception {
+        try (ConnectFixture f = ConnectFixture.on("h2"); LogCapture logs = LogCapture.open()) {
+            Browser b = new Browser();
+            String callback = Browser.location(b.get(Browser.location(b.get(f.baseUrl() + "/connect?user=outage"))));
+            f.fake.failNext("POST /api/token", 1, 500, Map.of(), null);
+            HttpResponse<String> failed = b.get(callback);
+            assertThat(failed.statusCode()).isEqualTo(502);
+            assertThat(failed.body()).contains("Spotify did not hand over the access").contains("HTTP 500");
+
+            String second = Browser.location(b.get(Browser.location(b.get(f.baseUrl() + "/connect?user=outage"))));
+            f.fake.close();
+            HttpResponse<String> unreachable = b.get(second);
+            assertThat(unreachable.statusCode()).isEqualTo(502);
+            assertThat(unreachable.body()).contains("Spotify could not be reached").contains("Nothing was stored.");
+            assertThat(f.count("SELECT COUNT(*) FROM spotify_connection")).isZero();
+            String code = query(URI.create(second)).get("code");
+            assertThat(logs.text()).contains("could not be reached").doesNotContain(code)
+                    .doesNotContain(query(URI.create(callback)).get("code")).doesNotContain("code_verifier");
+        }
+    }
+
+    @Test
     @DisplayName("Opened under localhost, /connect first moves to the redirect URI's host, where the cookie must live")
     void anotherHostNameMovesToTheRedirectUrisHost() throws Exception {
         HttpResponse<String> r = new Browser().get("http://localhost:" + h2.port + "/connect?user=erin");
