@@ -37,14 +37,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * In-memory fake of the Spotify accounts service ({@code POST /api/token}, client-credentials flow only) and
- * of the catalogue part of the Web API, served on one loopback host so a client only needs one base URL.
+ * In-memory fake of the Spotify accounts service ({@code POST /api/token}: client credentials, and the
+ * authorization code flow with PKCE, {@code GET /authorize}) and of the catalogue part of the Web API plus
+ * {@code GET /v1/me}, served on one loopback host so a client only needs one base URL.
  * The real services are unreachable from the build machine; this speaks their wire format, errors included
  * (reference/spotify.md sections 1.2-1.6 and 2.1-2.7).
  *
  * <p>Endpoints: {@code GET /v1/tracks/{id}}, {@code /v1/tracks?ids=}, {@code /v1/albums/{id}},
  * {@code /v1/albums?ids=}, {@code /v1/albums/{id}/tracks}, {@code /v1/artists/{id}}, {@code /v1/artists?ids=},
- * {@code /v1/search}. Anything else under {@code /v1} answers 404 "Service not found", like Spotify.
+ * {@code /v1/search}, {@code /v1/me} (a user token only). Anything else under {@code /v1} answers 404
+ * "Service not found", like Spotify.
+ *
+ * <p>The authorization code flow ("Users and consent" below): {@link #addUser} accounts, one of them signed in
+ * ({@link #signedInAs}); {@code /authorize} checks client id, registered redirect URI ({@link #registerRedirectUri}),
+ * response type, scopes and {@code code_challenge_method=S256}, then redirects with a code or, after
+ * {@link #consent consent(false)}, with {@code error=access_denied}. {@code /api/token} with
+ * {@code authorization_code} verifies PKCE for real (SHA-256 of the verifier against the challenge); codes
+ * count once and expire ({@link #authorizationCodeLifetime}); {@code refresh_token} renews, rotating when
+ * {@link #rotateRefreshTokens} says so, and answers {@code invalid_grant} "Refresh token revoked" after
+ * {@link #revoke}. User access tokens expire like client tokens ({@link #tokenLifetimeSeconds},
+ * {@link #advanceTime}); {@link #userOfToken} says whose a token is, for user-data endpoints.
  *
  * <p>Behaviour worth knowing:
  * <ul>
