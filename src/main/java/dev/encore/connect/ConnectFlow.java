@@ -100,7 +100,7 @@ public final class ConnectFlow {
                             + ", set ENCORE_SPOTIFY_CLIENT_ID to its client id and restart Encore.");
         }
         try {
-            cipher.encrypt(user, "probe");
+            cipher.requireKey();
         } catch (TokenCipher.KeyUnavailableException e) {
             throw new ConnectFailure(503, "Encore cannot store Spotify tokens yet", e.getMessage(),
                     "Connecting is refused until then; export intake and the dashboard work as before.");

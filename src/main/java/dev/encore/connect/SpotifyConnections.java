@@ -25,7 +25,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -207,10 +206,6 @@ public final class SpotifyConnections implements UserTokens {
         return all;
     }
 
-    public boolean keyAvailable() {
-        return cipher.available();
-    }
-
     // ------------------------------------------------------------------------------------------
 
     private record Stored(String ciphertext, String status, String reason) {
@@ -341,10 +336,5 @@ public final class SpotifyConnections implements UserTokens {
         } catch (IOException e) {
             return JSON.createObjectNode();
         }
-    }
-
-    /** For the connect flow: whether a user id is connected now (tests, pages). */
-    Optional<ConnectionStatus> status(String user) throws SQLException {
-        return Optional.ofNullable(statuses().get(user));
     }
 }

@@ -46,11 +46,16 @@ public final class TokenCipher {
     /** The key is there (or can be made): connecting a user can work. */
     public boolean available() {
         try {
-            key();
+            requireKey();
             return true;
         } catch (KeyUnavailableException e) {
             return false;
         }
+    }
+
+    /** @throws KeyUnavailableException there is no key: the message says what the operator must do */
+    public void requireKey() {
+        key();
     }
 
     public String encrypt(String userId, String secret) {

@@ -190,6 +190,36 @@ class SpotifyConnectionsTest {
     }
 
     @Test
+    @DisplayName("A refresh token rotated by another replica while this one was refreshing is not a reason to reconnect")
+    void aRotationByAnotherReplicaMeanwhileIsRetriedWithTheNewToken() throws Exception {
+        try (ConnectFixture f = ConnectFixture.on("h2")) {
+            connect(f, "erin");
+            f.fake.rotateRefreshTokens(true);
+            JdbcDataSource ds = new JdbcDataSource();
+            ds.setURL(f.db.url());
+            ds.setUser(f.db.user());
+            SpotifyConnections otherReplica = new SpotifyConnections(ds, new TokenCipher(SecretKeys.source("", f.keyFile(), true)),
+                    f.fake.baseUrl(), "fake-client-id", f.clock);
+            // this replica has read the refresh token and sent it; meanwhile the other one rotates it away
+            f.fake.beforeNextRefresh(() -> {
+                try {
+                    otherReplica.bearer("erin");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            f.tokens().invalidate("erin");
+            assertThat(f.tokens().bearer("erin")).startsWith("Bearer ");
+            // three refreshes: this replica's (refused: rotated away meanwhile), the other's, and the retry with its token
+            assertThat(f.fake.tokenRequests("refresh_token")).isEqualTo(3);
+            assertThat(f.connectionRow("erin").orElseThrow().get("status")).isEqualTo("connected");
+            f.tokens().invalidate("erin");
+            assertThat(f.tokens().bearer("erin")).startsWith("Bearer ");
+            assertThat(otherReplica.connectedUsers()).containsExactly("erin");
+        }
+    }
+
+    @Test
     @DisplayName("On H2 the key file is created once with permissions 600 and reused after a restart")
     void theKeyFileIsOwnerOnlyAndReused() throws Exception {
         try (ConnectFixture f = ConnectFixture.on("h2")) {

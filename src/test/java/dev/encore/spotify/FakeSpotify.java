@@ -135,6 +135,8 @@ public final class FakeSpotify implements AutoCloseable {
     private volatile boolean consent = true;
     private volatile boolean rotateRefreshTokens;
     private volatile Duration codeLifetime = Duration.ofMinutes(10);
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextRefresh =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private volatile String clientId = DEFAULT_CLIENT_ID;
     private volatile String clientSecret = DEFAULT_CLIENT_SECRET;
@@ -404,6 +406,15 @@ public final class FakeSpotify implements AutoCloseable {
     public List<String> accessTokensIssued(String spotifyUserId) {
         return userTokens.entrySet().stream().filter(e -> e.getValue().user.equals(spotifyUserId))
                 .map(Map.Entry::getKey).sorted().toList();
+    }
+
+    /**
+     * Runs {@code action} once, inside the next {@code refresh_token} request, before that request is
+     * looked at: what happens "meanwhile" (another replica refreshing) without any timing.
+     */
+    public FakeSpotify beforeNextRefresh(Runnable action) {
+        beforeNextRefresh.set(Objects.requireNonNull(action));
+        return this;
     }
 
     /** {@code /api/token} requests with this {@code grant_type} (authorization_code, refresh_token, client_credentials). */
@@ -731,6 +742,10 @@ public final class FakeSpotify implements AutoCloseable {
     }
 
     private Response refresh(Map<String, String> params) {
+        Runnable meanwhile = beforeNextRefresh.getAndSet(null);
+        if (meanwhile != null) {
+            meanwhile.run();
+        }
         String old = params.get("refresh_token");
         RefreshGrant grant = old == null ? null : refreshTokens.get(old);
         if (grant == null || grant.replaced) {
