@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.encore.spotify.SpotifyUnavailableException;
 import dev.encore.store.Database;
+import dev.encore.store.ImportStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -49,6 +50,7 @@ public final class SpotifyConnections implements UserTokens {
     static final String RECONNECT = "reconnect";
 
     private final DataSource dataSource;
+    private final ImportStore users;
     private final TokenCipher cipher;
     private final URI tokenUri;
     private final String clientId;
@@ -80,6 +82,7 @@ public final class SpotifyConnections implements UserTokens {
     public SpotifyConnections(DataSource dataSource, TokenCipher cipher, String accountsBaseUrl, String clientId,
             Clock clock) {
         this.dataSource = dataSource;
+        this.users = new ImportStore(dataSource);
         this.cipher = cipher;
         this.tokenUri = URI.create(accountsBaseUrl.replaceAll("/+$", "") + "/api/token");
         this.clientId = clientId;
@@ -145,8 +148,8 @@ public final class SpotifyConnections implements UserTokens {
     public void save(String user, Grant grant) throws SQLException {
         String encrypted = cipher.encrypt(user, grant.refreshToken());
         Instant now = clock.instant();
+        users.ensureUser(user); // a listener may connect before any export of theirs arrives
         try (Connection c = dataSource.getConnection()) {
-            ensureUser(c, user, now);
             c.setAutoCommit(false);
             try {
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM spotify_connection WHERE user_id = ?")) {
@@ -297,26 +300,6 @@ public final class SpotifyConnections implements UserTokens {
             if (ps.executeUpdate() > 0) {
                 LOG.warn("Spotify no longer renews the access of {} ({}): marked 'needs to reconnect'; the hourly "
                         + "extraction skips them until they connect again", user, reason);
-            }
-        }
-    }
-
-    private static void ensureUser(Connection c, String user, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM app_user WHERE user_id = ?")) {
-            ps.setString(1, user);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return;
-                }
-            }
-        }
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO app_user (user_id, created_at) VALUES (?, ?)")) {
-            ps.setString(1, user);
-            ps.setObject(2, Database.utc(now));
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) { // else an import created it a moment ago
-                throw e;
             }
         }
     }

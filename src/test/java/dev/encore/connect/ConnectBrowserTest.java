@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.encore.HeadlessChromium;
 import dev.encore.LogCapture;
 import dev.encore.Samples;
 import dev.encore.intake.Headers;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -22,8 +22,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -32,8 +30,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * "needs to reconnect" notice after Spotify revoked the access. Screenshots in target/screenshots/.
  */
 class ConnectBrowserTest {
-    private static final Path CHROMIUM = Path.of(System.getProperty("encore.chromium", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getProperty("encore.chromedriver", "/usr/bin/chromedriver"));
     private static final Path SHOTS = Path.of("target", "screenshots");
 
     private static ConnectFixture fixture;
@@ -41,13 +37,7 @@ class ConnectBrowserTest {
 
     @BeforeAll
     static void openBrowser() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException("CI must have Debian's chromium and chromium-driver (.ci/run installs them)");
-            }
-            System.err.println("*** SKIPPING the connect browser test: no " + CHROMIUM + " / " + CHROMEDRIVER);
-            Assumptions.abort("no chromium");
-        }
+        HeadlessChromium.assumeInstalled("the connect browser test");
         fixture = ConnectFixture.on("h2");
         Path export = Samples.dir().resolve("hobbies-w-erin");
         try (var files = Files.list(export)) {
@@ -57,15 +47,7 @@ class ConnectBrowserTest {
                                     Headers.USER, "erin")));
         }
         Files.createDirectories(SHOTS);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1000",
-                "--user-data-dir=" + Files.createTempDirectory("encore-chromium"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.open(1400, 1000);
     }
 
     @AfterAll
@@ -149,7 +131,7 @@ class ConnectBrowserTest {
             for (String token : fixture.fake.accessTokensIssued(ConnectFixture.SPOTIFY_USER)) {
                 assertThat(all).doesNotContain(token);
             }
-            assertThat(all).doesNotContain(FakeSecrets.CLIENT_SECRET);
+            assertThat(all).doesNotContain(dev.encore.spotify.FakeSpotify.DEFAULT_CLIENT_SECRET);
         }
     }
 
@@ -163,9 +145,5 @@ class ConnectBrowserTest {
     private static void shot(String name) throws Exception {
         File png = ((ChromeDriver) browser).getScreenshotAs(OutputType.FILE);
         Files.copy(png.toPath(), SHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static final class FakeSecrets {
-        static final String CLIENT_SECRET = dev.encore.spotify.FakeSpotify.DEFAULT_CLIENT_SECRET;
     }
 }

@@ -189,6 +189,11 @@ final class ConnectFixture implements AutoCloseable {
             return r;
         }
 
+        /** Opens {@code connectUrl} and Spotify's /authorize: the callback address Spotify sends this browser back to. */
+        String callbackFor(String connectUrl) throws IOException, InterruptedException {
+            return location(get(location(get(connectUrl))));
+        }
+
         /** Follows redirects (at most 10) from {@code url}; the last answer. */
         HttpResponse<String> follow(String url) throws IOException, InterruptedException {
             HttpResponse<String> r = get(url);

@@ -122,7 +122,7 @@ class ConnectFlowTest {
     @DisplayName("A replayed callback fails with its own page; the code is exchanged once")
     void aReplayedState() throws Exception {
         Browser b = new Browser();
-        String callback = Browser.location(b.get(Browser.location(b.get(h2.baseUrl() + "/connect?user=replay"))));
+        String callback = b.callbackFor(h2.baseUrl() + "/connect?user=replay");
         int exchanges = h2.fake.tokenRequests("authorization_code");
         assertThat(b.get(callback).statusCode()).isEqualTo(200);
         String stored = h2.connectionRow("replay").orElseThrow().get("refresh_token");
@@ -136,7 +136,7 @@ class ConnectFlowTest {
     @DisplayName("A callback in another browser (or with a forged cookie parameter or header) fails; the real one still works")
     void anotherBrowsersCookie() throws Exception {
         Browser mine = new Browser();
-        String callback = Browser.location(mine.get(Browser.location(mine.get(h2.baseUrl() + "/connect?user=twobrowsers"))));
+        String callback = mine.callbackFor(h2.baseUrl() + "/connect?user=twobrowsers");
         String myCookie = mine.cookies.values().iterator().next().get("encore_session");
 
         Browser other = new Browser();
@@ -158,7 +158,7 @@ class ConnectFlowTest {
     @DisplayName("A callback more than 10 minutes after /connect (Encore's clock) fails as expired")
     void anExpiredState() throws Exception {
         Browser b = new Browser();
-        String callback = Browser.location(b.get(Browser.location(b.get(h2.baseUrl() + "/connect?user=slow"))));
+        String callback = b.callbackFor(h2.baseUrl() + "/connect?user=slow");
         int exchanges = h2.fake.tokenRequests("authorization_code");
         h2.clock.advance(Duration.ofMinutes(10));
         try {
@@ -213,7 +213,7 @@ class ConnectFlowTest {
     @DisplayName("An expired authorization code (Spotify's clock) gets its own page, nothing stored")
     void anExpiredCode() throws Exception {
         Browser b = new Browser();
-        String callback = Browser.location(b.get(Browser.location(b.get(h2.baseUrl() + "/connect?user=latecode"))));
+        String callback = b.callbackFor(h2.baseUrl() + "/connect?user=latecode");
         h2.fake.advanceTime(Duration.ofMinutes(11));
         HttpResponse<String> page = b.get(callback);
         assertFailurePage(page, 400, "The authorization code is no longer valid");
@@ -226,13 +226,13 @@ class ConnectFlowTest {
     void spotifyFailingAtTheExchange() throws Exception {
         try (ConnectFixture f = ConnectFixture.on("h2"); LogCapture logs = LogCapture.open()) {
             Browser b = new Browser();
-            String callback = Browser.location(b.get(Browser.location(b.get(f.baseUrl() + "/connect?user=outage"))));
+            String callback = b.callbackFor(f.baseUrl() + "/connect?user=outage");
             f.fake.failNext("POST /api/token", 1, 500, Map.of(), null);
             HttpResponse<String> failed = b.get(callback);
             assertThat(failed.statusCode()).isEqualTo(502);
             assertThat(failed.body()).contains("Spotify did not hand over the access").contains("HTTP 500");
 
-            String second = Browser.location(b.get(Browser.location(b.get(f.baseUrl() + "/connect?user=outage"))));
+            String second = b.callbackFor(f.baseUrl() + "/connect?user=outage");
             f.fake.close();
             HttpResponse<String> unreachable = b.get(second);
             assertThat(unreachable.statusCode()).isEqualTo(502);

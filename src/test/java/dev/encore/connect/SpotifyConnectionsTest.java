@@ -138,11 +138,7 @@ class SpotifyConnectionsTest {
             assertThat(f.tokens().bearer("erin")).startsWith("Bearer ");
 
             // the same store, its accounts service gone
-            JdbcDataSource ds = new JdbcDataSource();
-            ds.setURL(f.db.url());
-            ds.setUser(f.db.user());
-            SpotifyConnections offline = new SpotifyConnections(ds, new TokenCipher(SecretKeys.source("", f.keyFile(), true)),
-                    "http://127.0.0.1:" + EncoreApp.freePort(), "fake-client-id", f.clock);
+            SpotifyConnections offline = replicaOn(f, "http://127.0.0.1:" + EncoreApp.freePort());
             assertThatThrownBy(() -> offline.bearer("erin")).isInstanceOf(SpotifyUnavailableException.class)
                     .hasMessageContaining("could not be reached").hasMessageNotContaining(refreshToken);
             assertThat(offline.connectedUsers()).containsExactly("erin");
@@ -195,11 +191,7 @@ class SpotifyConnectionsTest {
         try (ConnectFixture f = ConnectFixture.on("h2")) {
             connect(f, "erin");
             f.fake.rotateRefreshTokens(true);
-            JdbcDataSource ds = new JdbcDataSource();
-            ds.setURL(f.db.url());
-            ds.setUser(f.db.user());
-            SpotifyConnections otherReplica = new SpotifyConnections(ds, new TokenCipher(SecretKeys.source("", f.keyFile(), true)),
-                    f.fake.baseUrl(), "fake-client-id", f.clock);
+            SpotifyConnections otherReplica = replicaOn(f, f.fake.baseUrl());
             // this replica has read the refresh token and sent it; meanwhile the other one rotates it away
             f.fake.beforeNextRefresh(() -> {
                 try {
@@ -255,6 +247,15 @@ class SpotifyConnectionsTest {
             f.tokens().invalidate("erin");
             assertThat(f.tokens().bearer("erin")).startsWith("Bearer ");
         }
+    }
+
+    /** Another token store on the fixture's H2 database and key file, as a second replica has. */
+    private static SpotifyConnections replicaOn(ConnectFixture f, String accountsBaseUrl) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL(f.db.url());
+        ds.setUser(f.db.user());
+        return new SpotifyConnections(ds, new TokenCipher(SecretKeys.source("", f.keyFile(), true)), accountsBaseUrl,
+                "fake-client-id", f.clock);
     }
 
     static void connect(ConnectFixture f, String user) throws Exception {
