@@ -135,6 +135,24 @@ class ConnectBrowserTest {
         }
     }
 
+    @Test
+    @DisplayName("A dashboard without any user offers to connect one by name; after the connect the user is listed")
+    void anEmptyDashboardConnectsANewListener() throws Exception {
+        try (ConnectFixture empty = ConnectFixture.on("h2")) {
+            browser.get(empty.baseUrl() + "/");
+            WebElement name = await(By.id("connect-user"));
+            shot("connect-empty-dashboard");
+            name.sendKeys("newcomer");
+            browser.findElement(By.cssSelector(".connect-form button")).click();
+            assertThat(await(By.id("connected")).getText()).endsWith("to Encore user newcomer.");
+            browser.findElement(By.id("back")).click();
+            WebElement status = await(By.cssSelector("#spotify[data-status=connected] #spotify-status"));
+            assertThat(status.getText()).contains(ConnectFixture.SPOTIFY_USER);
+            assertThat(empty.tokens().connectedUsers()).containsExactly("newcomer");
+            shot("connect-newcomer-dashboard");
+        }
+    }
+
     private static WebElement await(By by) {
         return new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> {
             var found = b.findElements(by);
