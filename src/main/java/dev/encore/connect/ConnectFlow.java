@@ -106,7 +106,7 @@ public final class ConnectFlow {
                     "Connecting is refused until then; export intake and the dashboard work as before.");
         }
         String here = in.getHeader(Exchange.HTTP_URL, String.class);
-        if (here != null && !origin(here).equals(origin(redirectUri))) {
+        if (here != null && !sameOrigin(here, redirectUri)) {
             // Spotify returns the browser to the redirect URI's host: the session cookie must be set for that host
             redirect(in, origin(redirectUri) + "/connect?user=" + encode(user), null);
             return;
@@ -327,6 +327,15 @@ public final class ConnectFlow {
             }
         }
         return params;
+    }
+
+    /** False also when the request's address cannot be read (an odd Host header): then the move is right too. */
+    private static boolean sameOrigin(String url, String other) {
+        try {
+            return origin(url).equals(origin(other));
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static String origin(String url) {

@@ -50,7 +50,7 @@ public final class SpotifyConnections implements UserTokens {
     static final String RECONNECT = "reconnect";
 
     private final DataSource dataSource;
-    private final ImportStore users;
+    private final ImportStore appUsers;
     private final TokenCipher cipher;
     private final URI tokenUri;
     private final String clientId;
@@ -82,7 +82,7 @@ public final class SpotifyConnections implements UserTokens {
     public SpotifyConnections(DataSource dataSource, TokenCipher cipher, String accountsBaseUrl, String clientId,
             Clock clock) {
         this.dataSource = dataSource;
-        this.users = new ImportStore(dataSource);
+        this.appUsers = new ImportStore(dataSource);
         this.cipher = cipher;
         this.tokenUri = URI.create(accountsBaseUrl.replaceAll("/+$", "") + "/api/token");
         this.clientId = clientId;
@@ -133,7 +133,11 @@ public final class SpotifyConnections implements UserTokens {
                     stored = now;
                     continue;
                 }
-                markReconnect(user, stored.ciphertext, description);
+                if (!markReconnect(user, stored.ciphertext, description) && now != null && now.status.equals(CONNECTED)) {
+                    // the user connected again while this refresh was refused: that new connection is not dead
+                    throw new SpotifyUnavailableException("The Spotify connection of " + user
+                            + " changed while its access was renewed; the next call uses the new one");
+                }
                 throw new ReconnectNeededException(user, description);
             }
         }
@@ -148,7 +152,7 @@ public final class SpotifyConnections implements UserTokens {
     public void save(String user, Grant grant) throws SQLException {
         String encrypted = cipher.encrypt(user, grant.refreshToken());
         Instant now = clock.instant();
-        users.ensureUser(user); // a listener may connect before any export of theirs arrives
+        appUsers.ensureUser(user); // a listener may connect before any export of theirs arrives
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -202,7 +206,7 @@ public final class SpotifyConnections implements UserTokens {
             while (rs.next()) {
                 boolean connected = CONNECTED.equals(rs.getString(2));
                 all.put(rs.getString(1), new ConnectionStatus(connected ? "connected" : "needs_reconnect",
-                        rs.getString(3), rs.getString(4), Arrays.asList(rs.getString(5).trim().split("\\s+")),
+                        rs.getString(3), rs.getString(4), scopes(rs.getString(5)),
                         text(instant(rs, 6)), text(instant(rs, 7)), rs.getString(8)));
             }
         }
@@ -286,7 +290,8 @@ public final class SpotifyConnections implements UserTokens {
         return accessToken;
     }
 
-    private void markReconnect(String user, String ciphertext, String reason) throws SQLException {
+    /** False when the row no longer holds {@code ciphertext} (or is gone, or already marked). */
+    private boolean markReconnect(String user, String ciphertext, String reason) throws SQLException {
         cache.remove(user);
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("UPDATE spotify_connection SET status = ?, reconnect_since = ?, "
@@ -300,13 +305,19 @@ public final class SpotifyConnections implements UserTokens {
             if (ps.executeUpdate() > 0) {
                 LOG.warn("Spotify no longer renews the access of {} ({}): marked 'needs to reconnect'; the hourly "
                         + "extraction skips them until they connect again", user, reason);
+                return true;
             }
+            return false;
         }
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
         LocalDateTime t = rs.getObject(column, LocalDateTime.class);
         return t == null ? null : t.toInstant(ZoneOffset.UTC);
+    }
+
+    private static List<String> scopes(String spaceSeparated) {
+        return spaceSeparated.isBlank() ? List.of() : Arrays.asList(spaceSeparated.trim().split("\\s+"));
     }
 
     private static String text(Instant instant) {
