@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.encore.EncoreApp;
 import dev.encore.LogCapture;
-import dev.encore.connect.ConnectFixture.Browser;
 import dev.encore.spotify.SpotifyUnavailableException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -259,8 +258,7 @@ class SpotifyConnectionsTest {
     }
 
     static void connect(ConnectFixture f, String user) throws Exception {
-        HttpResponse<String> page = new Browser().follow(f.baseUrl() + "/connect?user=" + user);
-        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        TestConnections.connect(f.baseUrl(), user);
     }
 
     private static HttpResponse<String> delete(ConnectFixture f, String user) throws Exception {
