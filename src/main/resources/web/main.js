@@ -1,6 +1,7 @@
 /* Encore dashboard: plain ES modules, no framework, no build step. Talks to the JSON API
    described in docs/insights.md. This module holds the page's state and wires the controls. */
 import { getJson } from './api.js';
+import { showConnection } from './connection.js';
 import { fillPeriods, fillUsers, readUrl, writeUrl } from './controls.js';
 import { $ } from './dom.js';
 import { render } from './render.js';
@@ -63,6 +64,7 @@ async function load({ push = true } = {}) {
     return;
   }
   writeUrl(sel, push);
+  showConnection(users, sel.user);
 
   const q = new URLSearchParams();
   if (sel.period === 'custom') {

@@ -101,8 +101,9 @@ public final class Encore {
         main.addOverrideProperty("encore.enrich.scheduled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("camel.server.enabled", "false");
-        // the REST API (and its error configuration) and the dashboard need the HTTP server
-        main.addOverrideProperty("camel.main.routes-exclude-pattern", "**/api.camel.yaml,**/api-errors.camel.yaml,**/dashboard.camel.yaml");
+        // the REST API (and its error configuration), the dashboard and the connect flow need the HTTP server
+        main.addOverrideProperty("camel.main.routes-exclude-pattern",
+                "**/api.camel.yaml,**/api-errors.camel.yaml,**/dashboard.camel.yaml,**/connect.camel.yaml");
         return main;
     }
 

@@ -1,6 +1,11 @@
 package dev.encore;
 
 import com.azure.storage.file.datalake.DataLakeServiceClient;
+import dev.encore.connect.ConnectFlow;
+import dev.encore.connect.ConnectionsApi;
+import dev.encore.connect.SecretKeys;
+import dev.encore.connect.SpotifyConnections;
+import dev.encore.connect.TokenCipher;
 import dev.encore.export.ZipLimits;
 import dev.encore.insights.ApiHttpEngine;
 import dev.encore.insights.DashboardAssets;
@@ -17,6 +22,7 @@ import dev.encore.intake.LocalFileMover;
 import dev.encore.intake.SourceUsers;
 import dev.encore.store.ArtistFirstStreams;
 import dev.encore.store.Database;
+import dev.encore.store.Dialect;
 import dev.encore.store.FileClaimRepository;
 import dev.encore.store.ImportStore;
 import dev.encore.store.CatalogueStore;
@@ -132,6 +138,7 @@ public class EncoreConfiguration implements CamelConfiguration {
                 number(p, "encore.insights.cache-max-streams")), zones, rules,
                 Clock.systemUTC()));
         registry.bind("dashboardAssets", new DashboardAssets());
+        bindConnect(p, registry, database, clock(registry));
         registry.bind("platform-http-engine", new ApiHttpEngine(integer(p, "camel.server.port")));
     }
 
@@ -146,6 +153,31 @@ public class EncoreConfiguration implements CamelConfiguration {
                 registration.close();
             }
         }, true, true);
+    }
+
+    /**
+     * Connected Spotify accounts (docs/connect.md): the token store the hourly extraction uses
+     * ({@code userTokens}), the connect flow's steps and the API's part. The callback's path comes
+     * from the redirect URI, so the two can never disagree.
+     */
+    private static void bindConnect(PropertiesComponent p, Registry registry, Database database, Clock clock) {
+        String redirectUri = text(p, "encore.spotify.redirect-uri");
+        p.addOverrideProperty("encore.spotify.callback-path", ConnectFlow.callbackPath(redirectUri));
+        TokenCipher cipher = new TokenCipher(SecretKeys.source(text(p, "encore.secret-key"),
+                Path.of(text(p, "encore.secret-key-file")), database.dialect() == Dialect.H2));
+        String clientId = text(p, "encore.spotify.client-id");
+        String accounts = text(p, "encore.spotify.accounts-base-url");
+        SpotifyConnections connections = new SpotifyConnections(database.dataSource(), cipher, accounts, clientId, clock);
+        registry.bind("userTokens", connections);
+        registry.bind("connectFlow", new ConnectFlow(connections, database.dataSource(), cipher, clientId, accounts,
+                redirectUri, clock));
+        registry.bind("connectionsApi", new ConnectionsApi(connections));
+    }
+
+    /** The clock of the connect flow and the token store: a test binds its own as {@code encoreClock}. */
+    private static Clock clock(Registry registry) {
+        Clock bound = registry.lookupByNameAndType("encoreClock", Clock.class);
+        return bound != null ? bound : Clock.systemUTC();
     }
 
     /** The enrichment beans: a planner, an answer mapper and a failure policy around one pause and one tally. */

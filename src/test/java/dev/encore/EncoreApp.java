@@ -23,7 +23,18 @@ public final class EncoreApp implements AutoCloseable {
     }
 
     public static EncoreApp start(String dbUrl, String dbUser, Map<String, String> overrides) throws Exception {
+        return start(dbUrl, dbUser, overrides, Map.of());
+    }
+
+    /**
+     * With beans bound before the configuration runs, for what it looks up when a test provides
+     * it: {@code encoreClock} (a {@link TestClock} for the connect flow's state lifetime and the
+     * token store).
+     */
+    public static EncoreApp start(String dbUrl, String dbUser, Map<String, String> overrides, Map<String, Object> beans)
+            throws Exception {
         Main main = Encore.newMain(CommandLine.parse("serve", "--db", dbUrl));
+        beans.forEach(main::bind);
         main.addOverrideProperty("encore.db.user", dbUser);
         main.addOverrideProperty("camel.management.enabled", "false");
         // Quartz keeps schedulers by name JVM-wide: each app of a test JVM is a cluster of its own

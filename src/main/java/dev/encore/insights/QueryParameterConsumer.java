@@ -1,5 +1,6 @@
 package dev.encore.insights;
 
+import dev.encore.connect.ConnectFlow;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -28,6 +29,10 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConsumer;
  * ({@code type: query} in routes/api.camel.yaml), the first of a repeated name, never over a path
  * parameter. Any other name could pose as a header Camel or Vert.x acts on: {@code ?content-type=}
  * would set the answer's type.
+ * <p>
+ * Of the request's cookies only the connect flow's session cookie comes in, as the header
+ * {@link ConnectFlow#SESSION_HEADER}: the Cookie header itself stays out, with any other site's
+ * cookies for this host.
  */
 final class QueryParameterConsumer extends VertxPlatformHttpConsumer {
 
@@ -47,6 +52,13 @@ final class QueryParameterConsumer extends VertxPlatformHttpConsumer {
             if (names.contains(parameter.getKey().toLowerCase(Locale.ROOT))) {
                 headers.putIfAbsent(parameter.getKey(), parameter.getValue());
             }
+        }
+        // the connect flow's session cookie, read from the Cookie header itself: never from a query
+        // parameter or another header, and no other cookie (docs/connect.md)
+        headers.remove(ConnectFlow.SESSION_HEADER);
+        io.vertx.core.http.Cookie session = ctx.request().getCookie(ConnectFlow.COOKIE);
+        if (session != null) {
+            headers.put(ConnectFlow.SESSION_HEADER, session.getValue());
         }
         return populated;
     }

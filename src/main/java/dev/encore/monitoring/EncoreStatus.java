@@ -78,6 +78,16 @@ public final class EncoreStatus implements EncoreStatusMXBean {
     }
 
     @Override
+    public long getConnectedUsers() {
+        return count("SELECT COUNT(*) FROM spotify_connection WHERE status = 'connected'");
+    }
+
+    @Override
+    public long getUsersNeedingReconnect() {
+        return count("SELECT COUNT(*) FROM spotify_connection WHERE status = 'reconnect'");
+    }
+
+    @Override
     public Map<String, Integer> getSpotifyCalls() {
         try {
             return enrichment.summary().calls();

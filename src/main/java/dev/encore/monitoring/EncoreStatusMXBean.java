@@ -23,6 +23,12 @@ public interface EncoreStatusMXBean {
     /** Single records refused inside loaded files. */
     long getRecordsRejected();
 
+    /** People whose Spotify account is connected and working, for the hourly extraction. */
+    long getConnectedUsers();
+
+    /** Connected people Spotify stopped renewing (revoked, or six months since the consent). */
+    long getUsersNeedingReconnect();
+
     /** Web API calls this process made, per endpoint. */
     Map<String, Integer> getSpotifyCalls();
 

@@ -3,6 +3,7 @@ package dev.encore.insights;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.encore.HeadlessChromium;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -19,8 +19,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -30,8 +28,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * {@code target/screenshots/} for a person to look at.
  */
 class DashboardBrowserTest {
-    private static final Path CHROMIUM = Path.of(System.getProperty("encore.chromium", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getProperty("encore.chromedriver", "/usr/bin/chromedriver"));
     private static final Path SHOTS = Path.of("target", "screenshots");
 
     private static InsightsFixture fixture;
@@ -39,26 +35,10 @@ class DashboardBrowserTest {
 
     @BeforeAll
     static void openBrowser() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException("CI must have Debian's chromium and chromium-driver (.ci/run installs them)");
-            }
-            System.err.println("*** SKIPPING the dashboard test: no " + CHROMIUM + " / " + CHROMEDRIVER
-                    + " (apt-get install chromium chromium-driver)");
-            Assumptions.abort("no chromium");
-        }
+        HeadlessChromium.assumeInstalled("the dashboard test");
         fixture = InsightsFixture.on("h2");
         Files.createDirectories(SHOTS);
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        // the machine has no internet: Chromium's own background traffic would only fail
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,2400",
-                "--user-data-dir=" + Files.createTempDirectory("encore-chromium"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
+        browser = HeadlessChromium.open(1400, 2400);
     }
 
     @AfterAll

@@ -3,6 +3,7 @@ package dev.encore.monitoring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.encore.EncoreApp;
+import dev.encore.HeadlessChromium;
 import dev.encore.Samples;
 import dev.encore.TestDatabases;
 import dev.encore.TestDatabases.TestDatabase;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -19,9 +19,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -31,8 +28,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * in docs/operations.md.
  */
 class HawtioTest {
-    private static final Path CHROMIUM = Path.of(System.getProperty("encore.chromium", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getProperty("encore.chromedriver", "/usr/bin/chromedriver"));
     private static final Path SHOTS = Path.of("target", "screenshots");
 
     private static TestDatabase db;
@@ -44,13 +39,7 @@ class HawtioTest {
 
     @BeforeAll
     static void start() throws Exception {
-        if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw new IllegalStateException("CI must have Debian's chromium and chromium-driver (.ci/run installs them)");
-            }
-            System.err.println("*** SKIPPING the Hawtio test: no " + CHROMIUM + " / " + CHROMEDRIVER);
-            Assumptions.abort("no chromium");
-        }
+        HeadlessChromium.assumeInstalled("the Hawtio test");
         Files.createDirectories(SHOTS);
         db = TestDatabases.h2();
         managementPort = EncoreApp.freePort();
@@ -70,17 +59,7 @@ class HawtioTest {
                 "--open-url=false").redirectErrorStream(true).redirectOutput(SHOTS.resolveSibling("hawtio.log").toFile()).start();
         hawtio = "http://127.0.0.1:" + hawtioPort + "/hawtio";
 
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        org.openqa.selenium.logging.LoggingPreferences logs = new org.openqa.selenium.logging.LoggingPreferences();
-        logs.enable(org.openqa.selenium.logging.LogType.BROWSER, java.util.logging.Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1400,1000",
-                "--user-data-dir=" + Files.createTempDirectory("encore-chromium"));
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build(), options);
+        browser = HeadlessChromium.open(1400, 1000);
     }
 
     @AfterAll
@@ -119,8 +98,6 @@ class HawtioTest {
         } catch (org.openqa.selenium.TimeoutException e) {
             // what Hawtio showed instead, for whoever reads the failure
             Files.write(SHOTS.resolve("hawtio-failed.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-            browser.manage().logs().get(org.openqa.selenium.logging.LogType.BROWSER).forEach(l -> System.err.println("BROWSER " + l));
-            System.err.println("URL " + browser.getCurrentUrl());
             throw new AssertionError("Hawtio never listed the routes; it showed: "
                     + browser.findElement(By.tagName("body")).getText() + " (target/screenshots/hawtio-failed.png)", e);
         }

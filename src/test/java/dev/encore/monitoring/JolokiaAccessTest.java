@@ -68,6 +68,9 @@ class JolokiaAccessTest {
         assertThat(value.path("FilesLoaded").asLong()).isEqualTo(db.count("SELECT COUNT(*) FROM import_run WHERE status = 'loaded'"));
         assertThat(value.path("RecordsLoaded").asLong()).isEqualTo(db.count("SELECT COUNT(*) FROM stream")).isPositive();
         assertThat(value.path("SpotifyPauseRemainingSeconds").asLong()).isZero();
+        assertThat(value.path("ConnectedUsers").asLong())
+                .isEqualTo(db.count("SELECT COUNT(*) FROM spotify_connection WHERE status = 'connected'"));
+        assertThat(value.has("UsersNeedingReconnect")).isTrue();
     }
 
     @Test

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,14 +37,26 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * In-memory fake of the Spotify accounts service ({@code POST /api/token}, client-credentials flow only) and
- * of the catalogue part of the Web API, served on one loopback host so a client only needs one base URL.
+ * In-memory fake of the Spotify accounts service ({@code POST /api/token}: client credentials, and the
+ * authorization code flow with PKCE, {@code GET /authorize}) and of the catalogue part of the Web API plus
+ * {@code GET /v1/me}, served on one loopback host so a client only needs one base URL.
  * The real services are unreachable from the build machine; this speaks their wire format, errors included
  * (reference/spotify.md sections 1.2-1.6 and 2.1-2.7).
  *
  * <p>Endpoints: {@code GET /v1/tracks/{id}}, {@code /v1/tracks?ids=}, {@code /v1/albums/{id}},
  * {@code /v1/albums?ids=}, {@code /v1/albums/{id}/tracks}, {@code /v1/artists/{id}}, {@code /v1/artists?ids=},
- * {@code /v1/search}. Anything else under {@code /v1} answers 404 "Service not found", like Spotify.
+ * {@code /v1/search}, {@code /v1/me} (a user token only). Anything else under {@code /v1} answers 404
+ * "Service not found", like Spotify.
+ *
+ * <p>The authorization code flow ("Users and consent" below): {@link #addUser} accounts, one of them signed in
+ * ({@link #signedInAs}); {@code /authorize} checks client id, registered redirect URI ({@link #registerRedirectUri}),
+ * response type, scopes and {@code code_challenge_method=S256}, then redirects with a code or, after
+ * {@link #consent consent(false)}, with {@code error=access_denied}. {@code /api/token} with
+ * {@code authorization_code} verifies PKCE for real (SHA-256 of the verifier against the challenge); codes
+ * count once and expire ({@link #authorizationCodeLifetime}); {@code refresh_token} renews, rotating when
+ * {@link #rotateRefreshTokens} says so, and answers {@code invalid_grant} "Refresh token revoked" after
+ * {@link #revoke}. User access tokens expire like client tokens ({@link #tokenLifetimeSeconds},
+ * {@link #advanceTime}); {@link #userOfToken} says whose a token is, for user-data endpoints.
  *
  * <p>Behaviour worth knowing:
  * <ul>
@@ -84,6 +97,13 @@ public final class FakeSpotify implements AutoCloseable {
     private static final int SEARCH_MAX_OFFSET = 1000;
     private static final Pattern SEARCH_TOKEN = Pattern.compile("(\\w+:)?(\"[^\"]*\"|\\S+)");
 
+    /** The scopes Spotify documents; {@code /authorize} refuses any other. */
+    private static final java.util.Set<String> SCOPES = java.util.Set.of("ugc-image-upload", "user-read-playback-state",
+            "user-modify-playback-state", "user-read-currently-playing", "app-remote-control", "streaming",
+            "playlist-read-private", "playlist-read-collaborative", "playlist-modify-private", "playlist-modify-public",
+            "user-follow-modify", "user-follow-read", "user-read-playback-position", "user-top-read",
+            "user-read-recently-played", "user-library-modify", "user-library-read", "user-read-email",
+            "user-read-private", "user-personalized");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -103,6 +123,20 @@ public final class FakeSpotify implements AutoCloseable {
     private final List<String> log = new ArrayList<>();
     private final java.util.Set<String> headerNames = new java.util.HashSet<>();
     private final AtomicInteger tokenRequests = new AtomicInteger();
+
+    // The authorization code flow (users, codes, refresh tokens, user access tokens); see "Users and consent".
+    private final Map<String, String> accounts = new ConcurrentHashMap<>(); // Spotify user id -> display name
+    private final java.util.Set<String> redirectUris = ConcurrentHashMap.newKeySet();
+    private final Map<String, AuthCode> codes = new ConcurrentHashMap<>();
+    private final Map<String, RefreshGrant> refreshTokens = new ConcurrentHashMap<>();
+    private final Map<String, UserToken> userTokens = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> grantRequests = new ConcurrentHashMap<>();
+    private volatile String signedInUser;
+    private volatile boolean consent = true;
+    private volatile boolean rotateRefreshTokens;
+    private volatile Duration codeLifetime = Duration.ofMinutes(10);
+    private final java.util.concurrent.atomic.AtomicReference<Runnable> beforeNextRefresh =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private volatile String clientId = DEFAULT_CLIENT_ID;
     private volatile String clientSecret = DEFAULT_CLIENT_SECRET;
@@ -277,6 +311,119 @@ public final class FakeSpotify implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------------
+    // Users and consent: the authorization code flow with PKCE (reference 2.4)
+    // ------------------------------------------------------------------------------------------------
+
+    /**
+     * Adds a Spotify account that can sign in at {@code /authorize}. The first one added is the one
+     * signed in, until {@link #signedInAs} says otherwise. {@code displayName} may be null, as on Spotify.
+     */
+    public FakeSpotify addUser(String spotifyUserId, String displayName) {
+        accounts.put(Objects.requireNonNull(spotifyUserId), displayName == null ? "" : displayName);
+        if (signedInUser == null) {
+            signedInUser = spotifyUserId;
+        }
+        return this;
+    }
+
+    /** The account the browser is signed in to at {@code /authorize} (one added by {@link #addUser}). */
+    public FakeSpotify signedInAs(String spotifyUserId) {
+        if (!accounts.containsKey(spotifyUserId)) {
+            throw new IllegalArgumentException("no such user, addUser first: " + spotifyUserId);
+        }
+        signedInUser = spotifyUserId;
+        return this;
+    }
+
+    /**
+     * Whether the signed-in user agrees on the consent page (default true): {@code /authorize} then
+     * redirects to the redirect URI with {@code code} and {@code state}; false, with
+     * {@code error=access_denied} and {@code state}.
+     */
+    public FakeSpotify consent(boolean agree) {
+        this.consent = agree;
+        return this;
+    }
+
+    /** Registers a redirect URI for the app (the dashboard's "Redirect URIs"); {@code /authorize} accepts only these. */
+    public FakeSpotify registerRedirectUri(String uri) {
+        redirectUris.add(Objects.requireNonNull(uri));
+        return this;
+    }
+
+    /** How long an authorization code can be exchanged (default 10 minutes, on the fake's clock). */
+    public FakeSpotify authorizationCodeLifetime(Duration lifetime) {
+        this.codeLifetime = Objects.requireNonNull(lifetime);
+        return this;
+    }
+
+    /**
+     * True: every refresh answers a new {@code refresh_token} and the one used stops working
+     * ("Invalid refresh token"). False (default, as Spotify since July 2026): the answer omits it
+     * and the old one keeps working.
+     */
+    public FakeSpotify rotateRefreshTokens(boolean rotate) {
+        this.rotateRefreshTokens = rotate;
+        return this;
+    }
+
+    /**
+     * The user withdrew the app's access (or the six-month expiry came): their refresh tokens answer
+     * {@code invalid_grant} "Refresh token revoked", and their access tokens 401 from now on.
+     */
+    public FakeSpotify revoke(String spotifyUserId) {
+        refreshTokens.replaceAll((token, grant) -> grant.user.equals(spotifyUserId) ? grant.asRevoked() : grant);
+        userTokens.forEach((token, t) -> {
+            if (t.user.equals(spotifyUserId)) {
+                tokens.put(token, Instant.MIN);
+            }
+        });
+        return this;
+    }
+
+    /**
+     * The Spotify user id a valid, unexpired user access token belongs to; empty for an unknown,
+     * expired or revoked token, or a client-credentials one. The user-data endpoints check tokens here.
+     */
+    public Optional<String> userOfToken(String accessToken) {
+        UserToken t = accessToken == null ? null : userTokens.get(accessToken);
+        Instant expiry = accessToken == null ? null : tokens.get(accessToken);
+        return t != null && expiry != null && now().isBefore(expiry) ? Optional.of(t.user) : Optional.empty();
+    }
+
+    /** The scopes granted to a user access token (empty when {@link #userOfToken} is). */
+    public java.util.Set<String> scopesOfToken(String accessToken) {
+        return userOfToken(accessToken).isPresent() ? userTokens.get(accessToken).scopes : java.util.Set.of();
+    }
+
+    /** Every refresh token issued to the user so far (working or not), for tests that look for leaks. */
+    public List<String> refreshTokensIssued(String spotifyUserId) {
+        return refreshTokens.entrySet().stream().filter(e -> e.getValue().user.equals(spotifyUserId))
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+
+    /** Every user access token issued to the user so far, for tests that look for leaks. */
+    public List<String> accessTokensIssued(String spotifyUserId) {
+        return userTokens.entrySet().stream().filter(e -> e.getValue().user.equals(spotifyUserId))
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+
+    /**
+     * Runs {@code action} once, inside the next {@code refresh_token} request, before that request is
+     * looked at: what happens "meanwhile" (another replica refreshing) without any timing.
+     */
+    public FakeSpotify beforeNextRefresh(Runnable action) {
+        beforeNextRefresh.set(Objects.requireNonNull(action));
+        return this;
+    }
+
+    /** {@code /api/token} requests with this {@code grant_type} (authorization_code, refresh_token, client_credentials). */
+    public int tokenRequests(String grantType) {
+        AtomicInteger n = grantRequests.get(grantType);
+        return n == null ? 0 : n.get();
+    }
+
+    // ------------------------------------------------------------------------------------------------
     // Modes and faults
     // ------------------------------------------------------------------------------------------------
 
@@ -355,6 +502,7 @@ public final class FakeSpotify implements AutoCloseable {
         synchronized (log) {
             log.clear();
             tokenRequests.set(0);
+            grantRequests.clear();
         }
         return this;
     }
@@ -406,6 +554,9 @@ public final class FakeSpotify implements AutoCloseable {
         if (path.equals("/api/token")) {
             return token(exchange, body);
         }
+        if (path.equals("/authorize")) {
+            return authorize(exchange, parseForm(query));
+        }
         if (!api) {
             return Response.error(404, "Service not found");
         }
@@ -417,6 +568,9 @@ public final class FakeSpotify implements AutoCloseable {
             return Response.error(405, "Method not allowed");
         }
         Map<String, String> params = parseForm(query);
+        if (path.equals("/v1/me")) {
+            return me(exchange.getRequestHeaders().getFirst("Authorization").substring("Bearer ".length()));
+        }
         synchronized (catalogueLock) {
             return serve(path, params);
         }
@@ -454,6 +608,18 @@ public final class FakeSpotify implements AutoCloseable {
         if (!exchange.getRequestMethod().equals("POST")) {
             return Response.error(405, "Method not allowed");
         }
+        Map<String, String> params = parseForm(form);
+        String grant = params.get("grant_type");
+        if (grant != null) {
+            grantRequests.computeIfAbsent(grant, g -> new AtomicInteger()).incrementAndGet();
+        }
+        if ("authorization_code".equals(grant) || "refresh_token".equals(grant)) {
+            String client = userGrantClient(exchange.getRequestHeaders().getFirst("Authorization"), params);
+            if (client == null) {
+                return Response.accountsError("invalid_client", "Invalid client");
+            }
+            return grant.equals("authorization_code") ? authorizationCode(params) : refresh(params);
+        }
         String expected = "Basic " + Base64.getEncoder().encodeToString(
                 (clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
         if (!expected.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
@@ -478,6 +644,179 @@ public final class FakeSpotify implements AutoCloseable {
                 .put("token_type", "Bearer")
                 .put("expires_in", lifetime);
         return Response.ok(body);
+    }
+
+    /**
+     * The client of a user grant: Basic {@code id:secret} (the confidential client) or, without an
+     * Authorization header, {@code client_id} in the body (the public PKCE client). Null: invalid.
+     */
+    private String userGrantClient(String authorization, Map<String, String> params) {
+        if (authorization != null) {
+            String expected = "Basic " + Base64.getEncoder().encodeToString(
+                    (clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
+            return expected.equals(authorization) ? clientId : null;
+        }
+        return clientId.equals(params.get("client_id")) ? clientId : null;
+    }
+
+    /** {@code GET /authorize}: Spotify's errors about the app itself are pages; the rest go back to the redirect URI. */
+    private Response authorize(HttpExchange exchange, Map<String, String> params) {
+        if (!exchange.getRequestMethod().equals("GET")) {
+            return Response.error(405, "Method not allowed");
+        }
+        if (!clientId.equals(params.get("client_id"))) {
+            return Response.page(400, "INVALID_CLIENT: Invalid client");
+        }
+        String redirect = params.get("redirect_uri");
+        if (redirect == null || !redirectUris.contains(redirect)) {
+            return Response.page(400, "INVALID_CLIENT: Invalid redirect URI");
+        }
+        String state = params.get("state");
+        if (!"code".equals(params.get("response_type"))) {
+            return back(redirect, "error=unsupported_response_type", state);
+        }
+        String scope = params.getOrDefault("scope", "");
+        java.util.Set<String> scopes = new java.util.TreeSet<>(List.of(scope.trim().isEmpty() ? new String[0] : scope.trim().split(" +")));
+        if (!SCOPES.containsAll(scopes)) {
+            return back(redirect, "error=invalid_scope&error_description=" + encode("Invalid scope"), state);
+        }
+        String challenge = params.get("code_challenge");
+        String method = params.get("code_challenge_method");
+        if (challenge != null || method != null) {
+            if (!"S256".equals(method)) {
+                return back(redirect, "error=invalid_request&error_description="
+                        + encode("code_challenge_method must be S256"), state);
+            }
+            if (challenge == null || !challenge.matches("[A-Za-z0-9_-]{43}")) {
+                return back(redirect, "error=invalid_request&error_description=" + encode("Invalid code_challenge"), state);
+            }
+        }
+        String user = signedInUser;
+        if (user == null) {
+            return Response.page(400, "The fake has no signed-in user: addUser first");
+        }
+        if (!consent) {
+            return back(redirect, "error=access_denied", state);
+        }
+        String code = "AQ" + randomToken(96);
+        codes.put(code, new AuthCode(clientId, redirect, challenge, user, java.util.Set.copyOf(scopes),
+                now().plus(codeLifetime), new java.util.concurrent.atomic.AtomicBoolean()));
+        return back(redirect, "code=" + code, state);
+    }
+
+    private static Response back(String redirectUri, String query, String state) {
+        String location = redirectUri + (redirectUri.contains("?") ? "&" : "?") + query
+                + (state == null ? "" : "&state=" + encode(state));
+        return new Response(302, Map.of("Location", location), "");
+    }
+
+    private Response authorizationCode(Map<String, String> params) {
+        AuthCode code = params.get("code") == null ? null : codes.get(params.get("code"));
+        if (code == null || !code.clientId.equals(clientId)) {
+            return Response.accountsError("invalid_grant", "Invalid authorization code");
+        }
+        if (code.used.getAndSet(true)) { // single-use, whatever the outcome
+            return Response.accountsError("invalid_grant", "Invalid authorization code");
+        }
+        if (!now().isBefore(code.expiresAt)) {
+            return Response.accountsError("invalid_grant", "Authorization code expired");
+        }
+        if (!code.redirectUri.equals(params.get("redirect_uri"))) {
+            return Response.accountsError("invalid_grant", "Invalid redirect URI");
+        }
+        if (code.challenge != null) {
+            String verifier = params.get("code_verifier");
+            if (verifier == null) {
+                return Response.accountsError("invalid_request", "code_verifier required");
+            }
+            // RFC 7636 4.1: 43 to 128 characters of [A-Za-z0-9-._~]; 4.6: BASE64URL(SHA256(verifier)) == challenge
+            if (!verifier.matches("[A-Za-z0-9._~-]{43,128}") || !code.challenge.equals(s256(verifier))) {
+                return Response.accountsError("invalid_grant", "code_verifier was incorrect");
+            }
+        }
+        String refreshToken = "AQ" + randomToken(96);
+        refreshTokens.put(refreshToken, new RefreshGrant(code.user, code.scopes, false, false));
+        ObjectNode body = userTokenAnswer(code.user, code.scopes);
+        body.put("refresh_token", refreshToken);
+        return Response.ok(body);
+    }
+
+    private Response refresh(Map<String, String> params) {
+        Runnable meanwhile = beforeNextRefresh.getAndSet(null);
+        if (meanwhile != null) {
+            meanwhile.run();
+        }
+        String old = params.get("refresh_token");
+        RefreshGrant grant = old == null ? null : refreshTokens.get(old);
+        if (grant == null || grant.replaced) {
+            return Response.accountsError("invalid_grant", "Invalid refresh token");
+        }
+        if (grant.revoked) {
+            return Response.accountsError("invalid_grant", "Refresh token revoked");
+        }
+        ObjectNode body = userTokenAnswer(grant.user, grant.scopes);
+        if (rotateRefreshTokens) {
+            String fresh = "AQ" + randomToken(96);
+            refreshTokens.put(fresh, grant);
+            refreshTokens.put(old, grant.asReplaced());
+            body.put("refresh_token", fresh);
+        }
+        return Response.ok(body);
+    }
+
+    private ObjectNode userTokenAnswer(String user, java.util.Set<String> scopes) {
+        String token = "BQ" + randomToken(48);
+        int lifetime = tokenLifetimeSeconds;
+        userTokens.put(token, new UserToken(user, scopes));
+        tokens.put(token, now().plusSeconds(lifetime));
+        return JSON.createObjectNode()
+                .put("access_token", token)
+                .put("token_type", "Bearer")
+                .put("scope", String.join(" ", scopes))
+                .put("expires_in", lifetime);
+    }
+
+    /** {@code GET /v1/me}: the current user's profile, as far as no extra scope is needed (no email, country, product). */
+    private Response me(String token) {
+        UserToken t = userTokens.get(token);
+        if (t == null) {
+            // a client-credentials token has no user (the fake's wording)
+            return Response.error(401, "This request requires user authentication.");
+        }
+        String name = accounts.getOrDefault(t.user, "");
+        ObjectNode body = JSON.createObjectNode();
+        if (name.isEmpty()) {
+            body.putNull("display_name");
+        } else {
+            body.put("display_name", name);
+        }
+        body.putObject("external_urls").put("spotify", "https://open.spotify.com/user/" + t.user);
+        body.putObject("followers").putNull("href").put("total", 0);
+        body.put("href", apiUrl("/users/" + t.user));
+        body.put("id", t.user);
+        body.putArray("images");
+        body.put("type", "user");
+        body.put("uri", "spotify:user:" + t.user);
+        return Response.ok(body);
+    }
+
+    private static String s256(String verifier) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String randomToken(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private Response checkBearer(String authorization) {
@@ -880,6 +1219,25 @@ public final class FakeSpotify implements AutoCloseable {
     private record Artist(String id, String name, List<String> genres) {
     }
 
+    private record AuthCode(String clientId, String redirectUri, String challenge, String user,
+                            java.util.Set<String> scopes, Instant expiresAt,
+                            java.util.concurrent.atomic.AtomicBoolean used) {
+    }
+
+    /** A refresh token's grant; {@code revoked} by {@link #revoke}, {@code replaced} by a rotation (kept to be listed). */
+    private record RefreshGrant(String user, java.util.Set<String> scopes, boolean revoked, boolean replaced) {
+        RefreshGrant asRevoked() {
+            return new RefreshGrant(user, scopes, true, replaced);
+        }
+
+        RefreshGrant asReplaced() {
+            return new RefreshGrant(user, scopes, revoked, true);
+        }
+    }
+
+    private record UserToken(String user, java.util.Set<String> scopes) {
+    }
+
     private record Fault(String prefix, AtomicInteger remaining, int status, Map<String, String> headers, String body) {
     }
 
@@ -890,6 +1248,12 @@ public final class FakeSpotify implements AutoCloseable {
 
         static Response error(int status, String message) {
             return new Response(status, Map.of(), errorBody(status, message, null));
+        }
+
+        /** An HTML page, as the accounts service shows errors about the app itself. */
+        static Response page(int status, String text) {
+            return new Response(status, Map.of("Content-Type", "text/html; charset=utf-8"),
+                    "<!doctype html><html><body><h1>" + text + "</h1></body></html>");
         }
 
         /** Accounts-service error body: {@code {"error":"code","error_description":"..."}}, always 400 here. */
