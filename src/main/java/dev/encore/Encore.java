@@ -36,7 +36,19 @@ public final class Encore {
                 throw e;
             }
             err.println("encore: " + failure.getMessage());
-            return 1;
+            // the trace, for whoever asks with -Dencore.log.level=DEBUG (a logger made earlier would
+            // fix the log level before the commands choose theirs)
+            org.slf4j.LoggerFactory.getLogger(Encore.class).debug("Encore could not start", e);
+            return StartupFailure.EXIT_CODE;
+        }
+    }
+
+    /** Starts a one-shot command's Camel: whatever keeps it from starting becomes a {@link StartupFailure}. */
+    public static void start(Main main) {
+        try {
+            main.start();
+        } catch (Exception e) {
+            throw StartupFailure.of(e);
         }
     }
 
@@ -57,7 +69,11 @@ public final class Encore {
             }
             default -> {
                 Main main = newMain(cmd);
-                main.run();
+                try {
+                    main.run();
+                } catch (Exception e) {
+                    throw StartupFailure.of(e); // run() returns only when stopped: what it throws kept it from starting
+                }
                 yield main.getExitCode();
             }
         };

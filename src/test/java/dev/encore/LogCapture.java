@@ -18,17 +18,22 @@ public final class LogCapture extends AbstractAppender implements AutoCloseable 
     }
 
     public static LogCapture open() {
+        return openAt(Level.INFO);
+    }
+
+    /** Captures from {@code level} up, as an operator who starts Encore with that log level would see. */
+    public static LogCapture openAt(Level level) {
         LogCapture capture = new LogCapture();
-        capture.attach();
+        capture.attach(level);
         return capture;
     }
 
-    private void attach() {
+    private void attach(Level level) {
         start();
         LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
         // `encore import` lowers the level for its own output; capture everything a server would log
         rootLevel = ctx.getConfiguration().getRootLogger().getLevel();
-        ctx.getConfiguration().getRootLogger().setLevel(Level.INFO);
+        ctx.getConfiguration().getRootLogger().setLevel(level);
         ctx.getConfiguration().getRootLogger().addAppender(this, null, null);
         ctx.updateLoggers();
     }

@@ -50,7 +50,7 @@ class StartupProblemsTest {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int code = assertTimeoutPreemptively(HANG_GUARD, () -> run("serve", "--db", "jdbc:h2:mem:ports-" + System.nanoTime(),
                     "--port", Integer.toString(EncoreApp.freePort()), "--management-port", Integer.toString(taken.getLocalPort())));
-            assertThat(code).isEqualTo(1);
+            assertThat(code).isEqualTo(StartupFailure.EXIT_CODE);
             assertThat(errorLines()).hasLineCount(1)
                     .contains("port " + taken.getLocalPort(), "management server", "--management-port N or ENCORE_MANAGEMENT_PORT");
         }
@@ -61,7 +61,7 @@ class StartupProblemsTest {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int code = assertTimeoutPreemptively(HANG_GUARD, () -> run("serve", "--db", "jdbc:h2:mem:ports-" + System.nanoTime(),
                     "--port", Integer.toString(taken.getLocalPort()), "--management-port", Integer.toString(EncoreApp.freePort())));
-            assertThat(code).isEqualTo(1);
+            assertThat(code).isEqualTo(StartupFailure.EXIT_CODE);
             assertThat(errorLines()).hasLineCount(1).contains("port " + taken.getLocalPort(), "dashboard", "--port N");
         }
     }
@@ -71,7 +71,7 @@ class StartupProblemsTest {
         String port = Integer.toString(EncoreApp.freePort());
         int code = assertTimeoutPreemptively(HANG_GUARD, () -> run("serve", "--db", "jdbc:h2:mem:ports-" + System.nanoTime(),
                 "--port", port, "--management-port", port));
-        assertThat(code).isEqualTo(1);
+        assertThat(code).isEqualTo(StartupFailure.EXIT_CODE);
         assertThat(errorLines()).hasLineCount(1).contains("port " + port + " is set for both");
     }
 
@@ -87,12 +87,32 @@ class StartupProblemsTest {
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))) {
             assertThat(lines.readLine()).isEqualTo(HoldsH2File.READY); // blocks until the other process holds the lock
             int code = run("import", "--db", url, Samples.file("lshatkin", "endvideo.json").toString());
-            assertThat(code).isEqualTo(1);
+            assertThat(code).isEqualTo(StartupFailure.EXIT_CODE);
             assertThat(errorLines()).hasLineCount(1).contains("is in use by another process", "inbox/<user>/");
         } finally {
             holder.destroy();
             holder.waitFor();
         }
+    }
+
+    @Test
+    void aDatabaseThatRefusesTheLoginIsOneLineNotAStackTrace() throws Exception {
+        try (TestDatabases.TestDatabase pg = TestDatabases.create("postgresql")) {
+            // the default user of the embedded database, sa, is no role on PostgreSQL
+            int code = run("import", "--db", pg.url(), Samples.file("lshatkin", "endvideo.json").toString());
+            assertThat(code).isEqualTo(StartupFailure.EXIT_CODE);
+            assertThat(errorLines()).hasLineCount(1).startsWith("encore: cannot start: ").contains("\"sa\"");
+        }
+    }
+
+    @Test
+    void aDatabaseFolderThatCannotBeMadeIsOneLineNamingIt() throws Exception {
+        // a plain file where the data folder should go: no one, not even root, can make a folder in it
+        Path file = java.nio.file.Files.writeString(tmp.resolve("not-a-folder"), "x");
+        int code = run("import", "--db", "jdbc:h2:file:" + file.resolve("data/encore"),
+                Samples.file("lshatkin", "endvideo.json").toString());
+        assertThat(code).isEqualTo(StartupFailure.EXIT_CODE);
+        assertThat(errorLines()).hasLineCount(1).startsWith("encore: cannot start: ").contains(file.toString());
     }
 
     @Test

@@ -83,7 +83,8 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
 
                   java -jar target/encore.jar import [--user NAME] [--db JDBC_URL] PATH...
                       Load files, folders or ZIPs once, print what each gave, and exit:
-                      0 when every file loaded, 1 when any was rejected, 2 on bad arguments.
+                      0 when every file loaded, 1 when any was rejected, 2 on bad arguments,
+                      3 when Encore could not start (the database refused, a port is taken).
                       Your files are left where they are.
 
                   java -jar target/encore.jar enrich [--db JDBC_URL]

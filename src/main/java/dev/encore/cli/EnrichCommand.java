@@ -22,7 +22,7 @@ public final class EnrichCommand {
 
     public int run() throws Exception {
         Main main = Encore.newOneShotMain(cmd);
-        main.start();
+        Encore.start(main);
         try {
             CamelContext camel = main.getCamelContext();
             Exchange result = camel.createProducerTemplate().request("direct:enrich", ex -> { });

@@ -44,7 +44,7 @@ public final class ImportCommand {
             return 2;
         }
         Main main = Encore.newOneShotMain(cmd);
-        main.start();
+        Encore.start(main);
         try {
             CamelContext camel = main.getCamelContext();
             String user = cmd.option("--user") != null ? cmd.option("--user")

@@ -26,7 +26,10 @@ public final class Database implements AutoCloseable {
     public static Database open(String url, String user, String password, int poolSize) {
         Dialect dialect = Dialect.fromJdbcUrl(url);
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url);
+        // H2 would write its own trace file, and print a stack trace when it cannot: its messages go
+        // through Encore's logging instead (TRACE_LEVEL_FILE=4 is SLF4J)
+        config.setJdbcUrl(dialect == Dialect.H2 && !url.toUpperCase(java.util.Locale.ROOT).contains("TRACE_LEVEL_FILE")
+                ? url + ";TRACE_LEVEL_FILE=4" : url);
         if (user != null && !user.isBlank()) {
             config.setUsername(user);
         }
