@@ -46,6 +46,12 @@ public final class EnrichCommand {
                 err.println("encore: enrichment failed: " + result.getException().getMessage());
                 return 1;
             }
+            if (s.failedCalls() > 0) {
+                // a pause is Spotify's answer, not a failure; a call that failed after its retries is
+                err.println("encore: " + s.failedCalls() + " call(s) failed after their retries (see the log); "
+                        + "what they were to describe waits for the next run");
+                return 1;
+            }
             return 0;
         } finally {
             main.stop();

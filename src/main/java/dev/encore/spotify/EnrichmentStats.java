@@ -18,6 +18,7 @@ public final class EnrichmentStats {
     private final AtomicInteger unresolved = new AtomicInteger();
     private final AtomicInteger matched = new AtomicInteger();
     private final AtomicInteger unmatched = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
     private final MeterRegistry metrics;
     private final AccessTokens tokens;
     private final SpotifyPause pause;
@@ -44,6 +45,11 @@ public final class EnrichmentStats {
         unresolved.addAndGet(ids);
     }
 
+    /** A call that failed for good in this run (5xx or network errors after the retries, no token). */
+    void failed() {
+        failed.incrementAndGet();
+    }
+
     void searched(boolean found) {
         (found ? matched : unmatched).incrementAndGet();
     }
@@ -64,11 +70,11 @@ public final class EnrichmentStats {
             calls.forEach((k, v) -> made.put(k, v.get()));
         }
         return new Summary(made, described.get(), unresolved.get(), matched.get(), unmatched.get(),
-                pause.activeUntil().orElse(null), tokens == null ? 0 : tokens.fetched(), tokens != null);
+                failed.get(), pause.activeUntil().orElse(null), tokens == null ? 0 : tokens.fetched(), tokens != null);
     }
 
     public record Summary(Map<String, Integer> calls, int described, int unresolved, int namesMatched,
-            int namesUnmatched, Instant pausedUntil, int tokens, boolean enabled) {
+            int namesUnmatched, int failedCalls, Instant pausedUntil, int tokens, boolean enabled) {
         public int totalCalls() {
             return calls.values().stream().mapToInt(Integer::intValue).sum();
         }

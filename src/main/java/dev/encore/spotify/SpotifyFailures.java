@@ -101,6 +101,7 @@ public final class SpotifyFailures {
         if (run != null) {
             run.standDown();
         }
+        stats.failed();
         LOG.warn("{} failed ({}); the rest of this run's calls wait for the next run", request == null ? "A call" : request.endpoint(),
                 e instanceof HttpOperationFailedException h ? "HTTP " + h.getStatusCode() : e == null ? "?" : e.getMessage());
     }

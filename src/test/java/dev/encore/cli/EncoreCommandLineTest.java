@@ -88,6 +88,27 @@ class EncoreCommandLineTest {
     }
 
     @Test
+    void enrichExitsWithOneWhenCallsFailedAfterTheirRetries() throws Exception {
+        Path file = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
+        assertThat(run("import", "--user", "erin", "--db", db(), file.toString())).isZero();
+        try (FakeSpotify spotify = FakeSpotify.start().credentials("cli-test", "cli-secret")) {
+            spotify.failNext("GET /v1/", 1000, 500, Map.of(), null); // Spotify down for the whole run
+            Map<String, String> settings = Map.of("encore.spotify.client-id", "cli-test",
+                    "encore.spotify.client-secret", "cli-secret", "encore.spotify.api-base-url", spotify.baseUrl(),
+                    "encore.spotify.accounts-base-url", spotify.baseUrl(), "encore.musicbrainz.enabled", "false",
+                    "encore.spotify.retry-delay-ms", "1");
+            settings.forEach(System::setProperty);
+            try {
+                assertThat(run("enrich", "--db", db())).isEqualTo(1);
+            } finally {
+                settings.keySet().forEach(System::clearProperty);
+            }
+            assertThat(err.toString()).contains("failed after their retries");
+            assertThat(spotify.calls("/v1/")).isPositive();
+        }
+    }
+
+    @Test
     void importingARejectedFileExitsWithOne() throws Exception {
         Path bad = Files.writeString(tmp.resolve("broken.json"), "[{\"ts\":");
         Path good = Samples.file("efrrowini", "Streaming_History_Video_2023.json");
