@@ -25,7 +25,7 @@ public final class Encore {
             cmd = CommandLine.parse(args);
         } catch (IllegalArgumentException e) {
             err.println("encore: " + e.getMessage());
-            err.println("Run 'java -jar target/encore.jar --help' for usage.");
+            err.println("Run './encore --help' (or 'java -jar target/encore.jar --help') for usage.");
             return 2;
         }
         try {

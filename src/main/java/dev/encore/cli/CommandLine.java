@@ -69,8 +69,8 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
         return """
                 Encore turns your Spotify data export into a SQL warehouse.
 
-                Usage:
-                  java -jar target/encore.jar [serve] [--port N] [--management-port N] [--db JDBC_URL] [--profile NAME]
+                Usage (./encore runs java -jar target/encore.jar, building it first if needed):
+                  ./encore [serve] [--port N] [--management-port N] [--db JDBC_URL] [--profile NAME]
                       Run until stopped: the dashboard at http://127.0.0.1:8080/ (--port or
                       ENCORE_HTTP_PORT), the REST API under /api, health and metrics at
                       http://127.0.0.1:8081/observe/ (--management-port or ENCORE_MANAGEMENT_PORT;
@@ -81,19 +81,19 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
                       the default user. Loaded files move to inbox/processed/, bad ones to
                       inbox/rejected/ with a .reason.txt beside them.
 
-                  java -jar target/encore.jar import [--user NAME] [--db JDBC_URL] PATH...
+                  ./encore import [--user NAME] [--db JDBC_URL] PATH...
                       Load files, folders or ZIPs once, print what each gave, and exit:
                       0 when every file loaded, 1 when any was rejected, 2 on bad arguments,
                       3 when Encore could not start (the database refused, a port is taken).
                       Your files are left where they are.
 
-                  java -jar target/encore.jar enrich [--db JDBC_URL]
+                  ./encore enrich [--db JDBC_URL]
                       Describe the tracks, albums and artists your streams reference through the
                       Spotify Web API (needs ENCORE_SPOTIFY_CLIENT_ID and _SECRET), once, and print
                       the calls made. Exit 0 when everything resolvable is described or Spotify
                       asked for a pause, 1 when calls failed.
 
-                  java -jar target/encore.jar --help
+                  ./encore --help
 
                 What Encore reads: my_spotify_data.zip as Spotify sends it, or the JSON files in it
                 (Streaming_History_Audio_*.json, endsong_*.json, StreamingHistory*.json, ...).

@@ -34,7 +34,7 @@ class EncoreCommandLineTest {
     @Test
     void helpExplainsTheCommands() throws Exception {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("Usage:").contains("import [--user NAME]").contains("inbox/rejected/");
+        assertThat(out.toString()).contains("Usage").contains("./encore import [--user NAME]").contains("inbox/rejected/");
     }
 
     @Test
