@@ -45,6 +45,7 @@ public final class InsightsApi {
      * REST DSL read it (null when there was none).
      */
     public UserSummary updateUser(String user, JsonNode body) throws SQLException {
+        known(user);
         if (body == null || !body.path("time_zone").isTextual()) {
             throw new BadRequestException("The body has no time_zone" + SEND);
         }
@@ -59,6 +60,7 @@ public final class InsightsApi {
     /** {@code GET /api/users/{user}/wrapped}, from its decoded parameters (null: not given). */
     public Wrapped wrapped(String user, String period, String from, String to, String rank, String limit, String tz)
             throws SQLException {
+        known(user);
         Optional<ZoneId> own = zones.zoneOf(user);
         if (own.isEmpty()) {
             throw new UnknownUserException(user);
@@ -68,9 +70,10 @@ public final class InsightsApi {
         int top = limit(limit);
         ListeningHistory history = store.history(user);
         Period p = Period.resolve(period, from, to, LocalDate.now(clock.withZone(zone)), () -> extent(history, zone));
-        if (p.from().getYear() < 1900 || p.days() > MAX_YEARS * 366L) {
+        // the databases hold years up to 9999; a date past that would reach them and fail there
+        if (p.from().getYear() < 1900 || p.to().getYear() > 9999 || p.days() > MAX_YEARS * 366L) {
             throw new BadRequestException("The period " + p.from() + " to " + p.to()
-                    + " is out of range: from 1900 on, at most " + MAX_YEARS + " years");
+                    + " is out of range: from 1900 to 9999, at most " + MAX_YEARS + " years");
         }
         WrappedCalculator calculator = new WrappedCalculator(rules, store.catalogue(), zone, p, order);
         history.forEach(calculator.previousFromSecond(), calculator.toSecond(), calculator::accept);
@@ -93,6 +96,16 @@ public final class InsightsApi {
             }
         }
         return Map.of("error", "Encore could not answer this request; the server log says why");
+    }
+
+    /**
+     * A name no import could have made (a NUL, a slash, 101 characters) is nobody, said before it
+     * reaches the database, which would refuse some of them with an error of its own.
+     */
+    private static void known(String user) {
+        if (!dev.encore.intake.SourceUsers.isValid(user)) {
+            throw new UnknownUserException(user == null ? "" : user.replaceAll("\\p{Cntrl}", "?"));
+        }
     }
 
     private static Optional<Period> extent(ListeningHistory history, ZoneId zone) {

@@ -268,12 +268,29 @@ class WrappedApiTest {
         assertThat(answer.body().path("error").asText()).contains(message);
     }
 
+    /** Values that once reached PostgreSQL and came back as 500: refused before any database sees them. */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "h2         | /api/users/erin/wrapped?from=%2B999999999-12-30&to=%2B999999999-12-31 | 400 | out of range",
+            "postgresql | /api/users/erin/wrapped?from=%2B999999999-12-30&to=%2B999999999-12-31 | 400 | out of range",
+            "postgresql | /api/users/erin/wrapped?from=9999-12-30&to=%2B10000-01-01              | 400 | out of range",
+            "h2         | /api/users/alex%00/wrapped                                             | 404 | No user 'alex?'",
+            "postgresql | /api/users/alex%00/wrapped                                             | 404 | No user 'alex?'",
+            "postgresql | /api/users/%E2%80%8B/wrapped                                            | 404 | No user",
+    })
+    void valuesNoDatabaseHoldsAreClientErrors(String kind, String path, int status, String message) throws Exception {
+        InsightsFixture.Answer answer = InsightsFixture.on(kind).get(path);
+        assertThat(answer.status()).isEqualTo(status);
+        assertThat(answer.body().path("error").asText()).contains(message);
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "/api/users/erin | {\"time_zone\": \"Nowhere/Special\"} | 400 | time_zone 'Nowhere/Special' is not a time zone",
             "/api/users/erin | {\"zone\": \"UTC\"}                  | 400 | no time_zone",
             "/api/users/erin | not json                             | 400 | not JSON",
             "/api/users/ghost | {\"time_zone\": \"UTC\"}            | 404 | No user 'ghost'",
+            "/api/users/gh%00st | {\"time_zone\": \"UTC\"}          | 404 | No user 'gh?st'",
     })
     void aTimeZoneIsOnlySetWhenItIsOne(String path, String body, int status, String message) throws Exception {
         InsightsFixture.Answer answer = InsightsFixture.on("h2").put(path, body);
