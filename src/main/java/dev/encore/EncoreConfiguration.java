@@ -29,6 +29,16 @@ import dev.encore.spotify.SpotifyAnswers;
 import dev.encore.spotify.SpotifyFailures;
 import dev.encore.spotify.SpotifyPause;
 import dev.encore.store.QuartzJobStore;
+import dev.encore.connect.NotYetConnectedUserTokens;
+import dev.encore.connect.UserTokens;
+import dev.encore.lake.AdlsRawZone;
+import dev.encore.lake.LocalRawZone;
+import dev.encore.lake.RawZone;
+import dev.encore.live.LiveCursors;
+import dev.encore.live.LiveExtraction;
+import dev.encore.live.LiveStats;
+import dev.encore.live.LiveTicks;
+import java.lang.management.ManagementFactory;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.sql.SqlComponent;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -75,7 +85,8 @@ public class EncoreConfiguration implements CamelConfiguration {
         quartz.setSchedulerFactory(QuartzJobStore.factory(database, text(p, "encore.scheduler.name"),
                 text(p, "encore.scheduler.instance-id"), number(p, "encore.scheduler.cluster-checkin-ms")));
         // one-shot commands and tests without schedules need no scheduler threads and no cluster check-ins
-        quartz.setAutoStartScheduler(Boolean.parseBoolean(text(p, "encore.enrich.scheduled")));
+        quartz.setAutoStartScheduler(Boolean.parseBoolean(text(p, "encore.enrich.scheduled"))
+                || Boolean.parseBoolean(text(p, "encore.live.enabled")));
 
         ImportStore store = new ImportStore(database.dataSource());
         ZipLimits limits = new ZipLimits(number(p, "encore.zip.max-entry-bytes"), number(p, "encore.zip.max-total-bytes"),
@@ -94,7 +105,7 @@ public class EncoreConfiguration implements CamelConfiguration {
         // Camel's Prometheus endpoint (/observe/metrics) takes the registry bound under this name
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.bind("metricsRegistry", metrics);
-        bindEnrichment(p, registry, catalogue, metrics);
+        SpotifyPause pause = bindEnrichment(p, registry, catalogue, metrics);
         registry.bind("musicBrainzGenres", new MusicBrainzGenres(catalogue));
         // HttpClient would honour a 429's Retry-After by sleeping in the calling thread (a day, if
         // Spotify says so) and retry 5xx on its own; Encore's routes decide both instead.
@@ -109,6 +120,7 @@ public class EncoreConfiguration implements CamelConfiguration {
                 Duration.ofMillis(number(p, "encore.adls.settle-ms")), Clock.systemUTC()));
         registry.bind("adlsFileMover", new AdlsFileMover(adls, text(p, "encore.adls.filesystem"),
                 text(p, "encore.adls.processed-dir"), text(p, "encore.adls.rejected-dir")));
+        bindLiveExtraction(context, p, registry, database, adls, pause, metrics);
 
         // a database from before artist_first_stream existed gets it filled once
         ArtistFirstStreams.backfillIfEmpty(database.dataSource());
@@ -127,8 +139,47 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("platform-http-engine", new ApiHttpEngine(integer(p, "camel.server.port")));
     }
 
+    /**
+     * The hourly extraction (routes/live-extraction.camel.yaml, docs/live.md). A {@code userTokens}
+     * or a {@code liveClock} bound before this runs (tests) is used as it is.
+     */
+    private static void bindLiveExtraction(CamelContext context, PropertiesComponent p, Registry registry, Database database,
+            DataLakeServiceClient adls, SpotifyPause pause, PrometheusMeterRegistry metrics) {
+        UserTokens userTokens = registry.lookupByNameAndType("userTokens", UserTokens.class);
+        if (userTokens == null) {
+            // the lead wires dev.encore.connect's connected accounts here
+            userTokens = new NotYetConnectedUserTokens();
+            registry.bind("userTokens", userTokens);
+        }
+        Clock clock = registry.lookupByNameAndType("liveClock", Clock.class);
+        clock = clock == null ? Clock.systemUTC() : clock;
+        String instance = text(p, "encore.scheduler.instance-id");
+        String claimant = instance.equalsIgnoreCase("AUTO")
+                ? ManagementFactory.getRuntimeMXBean().getName() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8)
+                : instance;
+        LiveTicks ticks = new LiveTicks(database.dataSource(), userTokens, clock,
+                Duration.ofMinutes(number(p, "encore.live.lease-minutes")), integer(p, "encore.live.daily-call-budget"), claimant);
+        RawZone lake = Boolean.parseBoolean(text(p, "encore.adls.enabled"))
+                ? new AdlsRawZone(adls, text(p, "encore.adls.filesystem"), text(p, "encore.lake.root"))
+                : new LocalRawZone(Path.of(text(p, "encore.lake.dir")));
+        LiveStats stats = new LiveStats(metrics);
+        int concurrency = integer(p, "encore.live.concurrency");
+        if (concurrency < 1) {
+            throw new IllegalStateException("encore.live.concurrency must be at least 1, not " + concurrency);
+        }
+        registry.bind("liveTicks", ticks);
+        registry.bind("liveStats", stats);
+        registry.bind("liveExtraction", new LiveExtraction(ticks, new LiveCursors(database.dataSource(), clock), userTokens,
+                lake, pause, stats, clock, Duration.ofHours(number(p, "encore.live.top-interval-hours")),
+                Duration.ofHours(number(p, "encore.live.library-interval-hours")), concurrency));
+        // a call's outcome is in the poll (the exchange property); a failure the error handler dealt with must not end the poll
+        registry.bind("liveCallOutcome", new org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy());
+        registry.bind("liveWorkerPool", context.getExecutorServiceManager().newFixedThreadPool(
+                EncoreConfiguration.class, "live-worker", concurrency));
+    }
+
     /** The enrichment beans: a planner, an answer mapper and a failure policy around one pause and one tally. */
-    private static void bindEnrichment(PropertiesComponent p, Registry registry, CatalogueStore store,
+    private static SpotifyPause bindEnrichment(PropertiesComponent p, Registry registry, CatalogueStore store,
             PrometheusMeterRegistry metrics) {
         String clientId = text(p, "encore.spotify.client-id");
         String modeName = text(p, "encore.spotify.api-mode").toUpperCase(java.util.Locale.ROOT);
@@ -154,6 +205,8 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("spotifyAnswers", new SpotifyAnswers(store, stats));
         registry.bind("spotifyFailures", failures);
         registry.bind("spotifyTokenRenewal", (Processor) failures::renewToken);
+        registry.bind("spotifyRetry", (Processor) failures::retrying);
+        return pause;
     }
 
     private static String text(PropertiesComponent p, String key) {

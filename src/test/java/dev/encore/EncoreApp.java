@@ -23,15 +23,24 @@ public final class EncoreApp implements AutoCloseable {
     }
 
     public static EncoreApp start(String dbUrl, String dbUser, Map<String, String> overrides) throws Exception {
+        return start(dbUrl, dbUser, overrides, Map.of());
+    }
+
+    /** With beans bound before the configuration runs, which then uses them (e.g. {@code userTokens}, {@code liveClock}). */
+    public static EncoreApp start(String dbUrl, String dbUser, Map<String, String> overrides, Map<String, Object> beans)
+            throws Exception {
         Main main = Encore.newMain(CommandLine.parse("serve", "--db", dbUrl));
         main.addOverrideProperty("encore.db.user", dbUser);
         main.addOverrideProperty("camel.management.enabled", "false");
         // Quartz keeps schedulers by name JVM-wide: each app of a test JVM is a cluster of its own
         main.addOverrideProperty("encore.scheduler.name", "encore-test-" + java.util.UUID.randomUUID());
+        // the hourly extraction only where a test asks for it (it needs connected users)
+        main.addOverrideProperty("encore.live.enabled", "false");
         // the API's port: a free one, so apps of different tests (or anything on 8080) never collide
         int port = overrides.containsKey("camel.server.port") ? Integer.parseInt(overrides.get("camel.server.port")) : freePort();
         main.addOverrideProperty("camel.server.port", Integer.toString(port));
         overrides.forEach(main::addOverrideProperty);
+        beans.forEach(main::bind);
         main.start();
         return new EncoreApp(main, dbUrl, dbUser, port);
     }

@@ -110,6 +110,7 @@ public final class FakeSpotify implements AutoCloseable {
     private volatile boolean batchForbidden;
     private volatile Duration latency = Duration.ZERO;
     private volatile Duration clockOffset = Duration.ZERO;
+    private volatile FakeSpotifyListening listening;
 
     private FakeSpotify() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
@@ -286,6 +287,12 @@ public final class FakeSpotify implements AutoCloseable {
         return this;
     }
 
+    /** Serves the user endpoints of {@code listening} (recently played, playlists, top, saved) on this host too. */
+    public FakeSpotify mount(FakeSpotifyListening listening) {
+        this.listening = listening;
+        return this;
+    }
+
     /** Delay before every {@code /v1} call is answered (not token calls); calls are delayed in parallel. */
     public FakeSpotify latency(Duration latency) {
         this.latency = Objects.requireNonNull(latency);
@@ -408,6 +415,11 @@ public final class FakeSpotify implements AutoCloseable {
         }
         if (!api) {
             return Response.error(404, "Service not found");
+        }
+        FakeSpotifyListening.Answer user = listening == null ? null : listening.answer(exchange.getRequestMethod(), path,
+                query, exchange.getRequestHeaders().getFirst("Authorization"));
+        if (user != null) {
+            return new Response(user.status(), user.headers(), user.body());
         }
         Response unauthorized = checkBearer(exchange.getRequestHeaders().getFirst("Authorization"));
         if (unauthorized != null) {
