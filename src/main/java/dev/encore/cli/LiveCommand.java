@@ -24,11 +24,18 @@ public final class LiveCommand {
     private final CommandLine cmd;
     private final PrintStream out;
     private final PrintStream err;
+    private final Map<String, Object> beans;
 
     public LiveCommand(CommandLine cmd, PrintStream out, PrintStream err) {
+        this(cmd, out, err, Map.of());
+    }
+
+    /** @param beans bound before Encore's configuration runs, which then uses them (an embedding program's {@code userTokens}) */
+    public LiveCommand(CommandLine cmd, PrintStream out, PrintStream err, Map<String, Object> beans) {
         this.cmd = cmd;
         this.out = out;
         this.err = err;
+        this.beans = beans;
     }
 
     /**
@@ -50,6 +57,7 @@ public final class LiveCommand {
 
     public int run() throws Exception {
         Main main = Encore.newOneShotMain(cmd);
+        beans.forEach(main::bind);
         main.start();
         try {
             CamelContext camel = main.getCamelContext();
