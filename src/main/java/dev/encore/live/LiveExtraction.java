@@ -230,7 +230,7 @@ public final class LiveExtraction {
             String id = playlist.path("id").asText(null);
             String snapshot = playlist.path("snapshot_id").asText(null);
             // Spotify sends "items" (the reference to them) only for playlists the user owns or collaborates on;
-            // asking for another's items is a 403 (reference/spotify.md 1.x, 3)
+            // asking for another's items is a 403 (reference/spotify.md 1.4, 3)
             boolean readable = playlist.path("items").isObject() || playlist.path("collaborative").asBoolean(false);
             if (id == null || snapshot == null || !readable) {
                 continue;

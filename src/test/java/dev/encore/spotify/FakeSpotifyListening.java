@@ -397,7 +397,7 @@ public final class FakeSpotifyListening {
         o.put("public", !p.collaborative());
         o.put("snapshot_id", p.snapshotId());
         if (readable(p, user)) {
-            // only for playlists the user owns or collaborates on (reference/spotify.md 1.x, CL-FEB)
+            // only for playlists the user owns or collaborates on (reference/spotify.md 1.4, CL-FEB)
             ObjectNode items = o.putObject("items");
             items.put("href", API + "/playlists/" + p.id() + "/items");
             items.put("total", p.items().size());
