@@ -9,7 +9,6 @@ import dev.encore.LogCapture;
 import dev.encore.Samples;
 import dev.encore.TestDatabases;
 import dev.encore.intake.Headers;
-import dev.encore.spotify.FakeSpotifyListening.Track;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,7 +213,7 @@ class LiveExtractionTest {
     @DisplayName("A crash after the raw write and before the cursor moved re-reads the same page next tick, into a second raw file")
     void crashBetweenRawWriteAndCursor() throws Exception {
         ann();
-        try (EncoreApp app = f.app(Map.of())) {
+        try (LogCapture logs = LogCapture.open(); EncoreApp app = f.app(Map.of())) {
             // the cursor store fails for recently-played only: the fault sits between the two steps
             sql("ALTER TABLE live_cursor ADD CONSTRAINT no_recent_cursor CHECK (cursor_name <> 'recently-played')");
             long first = LiveFixture.tick(app);
@@ -231,6 +230,8 @@ class LiveExtractionTest {
             assertThat(files).hasSize(2);
             assertThat(LiveFixture.bytes(files.get(1))).isEqualTo(LiveFixture.bytes(files.get(0)));
             assertThat(cursor(app, "ann", "recently-played")).isEqualTo(Long.toString(newestPlayMs("spotify-ann")));
+            assertThat(logs.text()).contains("The poll of ann failed").doesNotContain("Bearer ");
+            assertThat(f.users.issuedTokens()).allSatisfy(t -> assertThat(logs.text()).doesNotContain(t));
         }
     }
 
@@ -448,10 +449,5 @@ class LiveExtractionTest {
             ex.getMessage().setHeader(Headers.SOURCE_PATH, sample.toString());
             ex.getMessage().setHeader(Headers.USER, "erin");
         });
-    }
-
-    @SuppressWarnings("unused")
-    private static Track unused() {
-        return track(0);
     }
 }
