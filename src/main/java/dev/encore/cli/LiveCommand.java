@@ -43,7 +43,7 @@ public final class LiveCommand {
      * the tick's, whichever replica polled them. The raw intake's count of plays new to the
      * warehouse belongs here too, once it runs after the tick.
      */
-    public record Summary(long tickId, Map<String, Integer> calls, int rawFiles, int plays, int deferredCalls,
+    public record Summary(long tickId, Map<String, Integer> calls, int rawFiles, int plays, int fullPages, int deferredCalls,
             TickState tick, Instant pausedUntil, String pauseReason) {
         public int totalCalls() {
             return calls.values().stream().mapToInt(Integer::intValue).sum();
@@ -88,7 +88,7 @@ public final class LiveCommand {
             Thread.sleep(1000);
             state = ticks.state(tickId);
         }
-        return new Summary(tickId, stats.calls(), stats.rawFiles(), stats.plays(), stats.deferred(), state,
+        return new Summary(tickId, stats.calls(), stats.rawFiles(), stats.plays(), stats.fullPages(), stats.deferred(), state,
                 pause.activeUntil().orElse(null), pause.activeReason().orElse(null));
     }
 
@@ -96,6 +96,10 @@ public final class LiveCommand {
         s.calls().forEach((endpoint, n) -> out.printf("%-36s %6d call(s)%n", endpoint, n));
         out.printf("tick %d: %d call(s), %d raw file(s) written, %d play(s) in the answers%n", s.tickId(), s.totalCalls(),
                 s.rawFiles(), s.plays());
+        if (s.fullPages() > 0) {
+            out.printf("%d user(s) played 50 or more tracks since the last tick: older plays may be missing until an export "
+                    + "fills the gap%n", s.fullPages());
+        }
         TickState t = s.tick();
         out.printf("users: %d polled, %d need to reconnect, %d failed, %d paused%n", t.count("polled"), t.count("reconnect"),
                 t.count("failed"), t.count("paused"));

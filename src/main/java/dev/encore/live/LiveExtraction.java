@@ -219,6 +219,7 @@ public final class LiveExtraction {
             cursors.set(poll.user(), LiveCursors.RECENTLY_PLAYED, Long.toString(newest.toEpochMilli()));
         }
         if (items.size() >= LiveRequest.LIMIT) {
+            poll.fullPage();
             LOG.info("{} played {} or more tracks since the last tick: plays older than the 50 most recent may be missing "
                     + "until an export fills the gap", poll.user(), LiveRequest.LIMIT);
         }

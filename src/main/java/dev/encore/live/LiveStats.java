@@ -13,6 +13,7 @@ public final class LiveStats {
     private final AtomicInteger plays = new AtomicInteger();
     private final AtomicInteger deferred = new AtomicInteger();
     private final AtomicInteger renewals = new AtomicInteger();
+    private final AtomicInteger fullPages = new AtomicInteger();
     private final MeterRegistry metrics;
 
     public LiveStats(MeterRegistry metrics) {
@@ -37,6 +38,10 @@ public final class LiveStats {
 
     void deferred(int n) {
         deferred.addAndGet(n);
+    }
+
+    void fullPage() {
+        fullPages.incrementAndGet();
     }
 
     void tokenRenewed() {
@@ -79,6 +84,11 @@ public final class LiveStats {
 
     public int deferred() {
         return deferred.get();
+    }
+
+    /** Recently-played answers with 50 plays after the cursor: older plays since the last tick may be missing (a gap). */
+    public int fullPages() {
+        return fullPages.get();
     }
 
     public int tokenRenewals() {

@@ -115,6 +115,10 @@ public final class UserPoll implements SpotifyCaller {
         stats.plays(n);
     }
 
+    void fullPage() {
+        stats.fullPage();
+    }
+
     /** Ends the poll: {@link #RECONNECT}, {@link #FAILED} or {@link #PAUSED}, with a reason for operators. */
     void stop(String status, String why) {
         if (this.status.equals(POLLED) || status.equals(RECONNECT)) {

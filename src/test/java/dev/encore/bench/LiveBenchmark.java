@@ -52,7 +52,7 @@ public final class LiveBenchmark {
     private static void run(int replicas, int n, int latencyMs, int concurrency, String pgUrl) throws Exception {
         Path lake = Files.createTempDirectory("encore-live-bench");
         TestUserTokens users = new TestUserTokens().connectMany("u", n);
-        FakeSpotifyListening listening = new FakeSpotifyListening(users.userOfToken());
+        FakeSpotifyListening listening = users.listening();
         TestClock clock = new TestClock(START);
         for (int i = 0; i < n; i++) {
             String u = "u" + i;

@@ -26,7 +26,7 @@ class LiveCommandTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final TestUserTokens users = new TestUserTokens();
-    private final FakeSpotifyListening listening = new FakeSpotifyListening(users.userOfToken());
+    private final FakeSpotifyListening listening = users.listening();
     private FakeSpotify spotify;
 
     @BeforeEach

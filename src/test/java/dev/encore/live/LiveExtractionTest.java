@@ -206,6 +206,8 @@ class LiveExtractionTest {
             assertThat(items.get(0).path("played_at").asText()).isEqualTo("2026-12-01T11:56:00.000Z");
             assertThat(cursor(app, "ann", "recently-played"))
                     .isEqualTo(Long.toString(Instant.parse("2026-12-01T11:56:00Z").toEpochMilli()));
+            assertThat(app.camel().getRegistry().lookupByNameAndType("liveStats", LiveStats.class).fullPages())
+                    .as("a full page: plays may be missing").isEqualTo(plays >= 50 ? 1 : 0);
         }
     }
 

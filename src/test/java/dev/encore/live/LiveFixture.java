@@ -27,7 +27,7 @@ final class LiveFixture implements AutoCloseable {
     static final Instant START = Instant.parse("2026-12-01T11:01:00Z");
 
     final TestUserTokens users = new TestUserTokens();
-    final FakeSpotifyListening listening = new FakeSpotifyListening(users.userOfToken());
+    final FakeSpotifyListening listening = users.listening();
     final FakeSpotify spotify = FakeSpotify.start().mount(listening);
     final TestClock clock = new TestClock(START);
     final TestDatabase db;

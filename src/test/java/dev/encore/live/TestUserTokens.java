@@ -2,6 +2,7 @@ package dev.encore.live;
 
 import dev.encore.connect.ReconnectNeededException;
 import dev.encore.connect.UserTokens;
+import dev.encore.spotify.FakeSpotifyListening;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -100,6 +101,11 @@ public final class TestUserTokens implements UserTokens {
     /** Every access token issued so far, valid or not (to check that none leaks). */
     public Set<String> issuedTokens() {
         return Set.copyOf(issued);
+    }
+
+    /** The fake Web API's user endpoints, accepting the tokens issued here (mount it on a FakeSpotify). */
+    public FakeSpotifyListening listening() {
+        return new FakeSpotifyListening(userOfToken());
     }
 
     /** For FakeSpotifyListening: the Spotify user of a valid token. */
