@@ -642,7 +642,7 @@ public final class FakeSpotify implements AutoCloseable {
     }
 
     /** Spotify's paging object; {@code extra} carries query parameters that next/previous must repeat. */
-    private ObjectNode paging(String base, String extra, List<ObjectNode> all, int limit, int offset) {
+    static ObjectNode paging(String base, String extra, List<ObjectNode> all, int limit, int offset) {
         ObjectNode page = JSON.createObjectNode();
         page.put("href", base + "?offset=" + offset + "&limit=" + limit + extra);
         ArrayNode items = page.putArray("items");
@@ -664,7 +664,7 @@ public final class FakeSpotify implements AutoCloseable {
     }
 
     /** Null when the parameter is present but not an integer within [min, max]; Spotify answers that with 400. */
-    private static Integer intParam(Map<String, String> params, String name, int fallback, int min, int max) {
+    static Integer intParam(Map<String, String> params, String name, int fallback, int min, int max) {
         String value = params.get(name);
         if (value == null) {
             return fallback;
@@ -819,7 +819,7 @@ public final class FakeSpotify implements AutoCloseable {
                 : request -> request.startsWith(prefix);
     }
 
-    private static Map<String, String> parseForm(String raw) {
+    static Map<String, String> parseForm(String raw) {
         Map<String, String> params = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return params;
@@ -850,7 +850,7 @@ public final class FakeSpotify implements AutoCloseable {
         }
     }
 
-    private static String defaultMessage(int status) {
+    static String defaultMessage(int status) {
         return switch (status) {
             case 400 -> "Bad request";
             case 401 -> "The access token expired";
@@ -865,7 +865,7 @@ public final class FakeSpotify implements AutoCloseable {
     }
 
     /** Web API error body: {@code {"error":{"status":N,"message":"..."[,"reason":"..."]}}}. */
-    private static String errorBody(int status, String message, String reason) {
+    static String errorBody(int status, String message, String reason) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode error = body.putObject("error").put("status", status).put("message", message);
         if (reason != null) {

@@ -3,7 +3,6 @@ package dev.encore.spotify;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -156,7 +155,8 @@ public final class FakeSpotifyListening {
 
     /** The user's next {@code times} requests whose path starts with {@code pathPrefix} answer {@code status}. */
     public synchronized FakeSpotifyListening failNext(String user, String pathPrefix, int times, int status) {
-        faults.add(new UserFault(user, pathPrefix, new AtomicInteger(times), status, Map.of(), errorBody(status, message(status))));
+        faults.add(new UserFault(user, pathPrefix, new AtomicInteger(times), status, Map.of(),
+                FakeSpotify.errorBody(status, FakeSpotify.defaultMessage(status), null)));
         return this;
     }
 
@@ -218,7 +218,7 @@ public final class FakeSpotifyListening {
         if (user.isEmpty()) {
             String message = authorization == null ? "No token provided" : "Invalid access token";
             return new Answer(401, Map.of("WWW-Authenticate", "Bearer realm=\"spotify\", error=\"invalid_token\", "
-                    + "error_description=\"" + message + "\""), errorBody(401, message));
+                    + "error_description=\"" + message + "\""), FakeSpotify.errorBody(401, message, null));
         }
         String request = method + " " + path + (query == null ? "" : "?" + query);
         UserFault fault;
@@ -243,9 +243,9 @@ public final class FakeSpotifyListening {
             }
         }
         if (!method.equals("GET")) {
-            return new Answer(405, Map.of(), errorBody(405, "Method not allowed"));
+            return new Answer(405, Map.of(), FakeSpotify.errorBody(405, "Method not allowed", null));
         }
-        Map<String, String> params = parse(query);
+        Map<String, String> params = FakeSpotify.parseForm(query);
         Answer answer;
         synchronized (this) {
             answer = serve(user.get(), path, params);
@@ -258,11 +258,11 @@ public final class FakeSpotifyListening {
     }
 
     private Answer serve(String user, String path, Map<String, String> params) {
-        Integer limit = intParam(params, "limit", 20, 1, 50);
+        Integer limit = FakeSpotify.intParam(params, "limit", 20, 1, 50);
         if (limit == null) {
             return error(400, "Invalid limit");
         }
-        Integer offset = intParam(params, "offset", 0, 0, 100_000);
+        Integer offset = FakeSpotify.intParam(params, "offset", 0, 0, 100_000);
         if (offset == null) {
             return error(400, "Invalid offset");
         }
@@ -272,7 +272,7 @@ public final class FakeSpotifyListening {
         }
         if (path.equals("/v1/me/playlists")) {
             List<ObjectNode> items = l.playlists.stream().map(id -> playlistObject(playlists.get(id), user)).toList();
-            return ok(paging("/me/playlists", "", items, limit, offset));
+            return ok(FakeSpotify.paging(API + "/me/playlists", "", items, limit, offset));
         }
         Matcher items = ITEMS.matcher(path);
         if (items.matches()) {
@@ -293,7 +293,7 @@ public final class FakeSpotifyListening {
                 e.set("track", trackObject(p.items().get(i)));
                 elements.add(e);
             }
-            return ok(paging("/playlists/" + p.id() + "/items", "", elements, limit, offset));
+            return ok(FakeSpotify.paging(API + "/playlists/" + p.id() + "/items", "", elements, limit, offset));
         }
         Matcher top = TOP.matcher(path);
         if (top.matches()) {
@@ -307,7 +307,7 @@ public final class FakeSpotifyListening {
             }
             List<Track> tracks = (type.equals("tracks") ? l.topTracks : l.topArtists).getOrDefault(range, List.of());
             List<ObjectNode> objects = tracks.stream().map(t -> type.equals("tracks") ? trackObject(t) : artistObject(t)).toList();
-            return ok(paging("/me/top/" + type, "&time_range=" + range, objects, limit, offset));
+            return ok(FakeSpotify.paging(API + "/me/top/" + type, "&time_range=" + range, objects, limit, offset));
         }
         if (path.equals("/v1/me/tracks")) {
             List<ObjectNode> saved = l.saved.stream().sorted(Comparator.comparing(Saved::addedAt).reversed()).map(s -> {
@@ -316,7 +316,7 @@ public final class FakeSpotifyListening {
                 o.set("track", trackObject(s.track()));
                 return o;
             }).toList();
-            return ok(paging("/me/tracks", "", saved, limit, offset));
+            return ok(FakeSpotify.paging(API + "/me/tracks", "", saved, limit, offset));
         }
         return error(404, "Service not found");
     }
@@ -470,28 +470,6 @@ public final class FakeSpotifyListening {
         return a;
     }
 
-    private static ObjectNode paging(String path, String extra, List<ObjectNode> all, int limit, int offset) {
-        ObjectNode page = JSON.createObjectNode();
-        String base = API + path;
-        page.put("href", base + "?offset=" + offset + "&limit=" + limit + extra);
-        ArrayNode items = page.putArray("items");
-        all.stream().skip(offset).limit(limit).forEach(items::add);
-        page.put("limit", limit);
-        if (offset + limit < all.size()) {
-            page.put("next", base + "?offset=" + (offset + limit) + "&limit=" + limit + extra);
-        } else {
-            page.putNull("next");
-        }
-        page.put("offset", offset);
-        if (offset > 0) {
-            page.put("previous", base + "?offset=" + Math.max(0, offset - limit) + "&limit=" + limit + extra);
-        } else {
-            page.putNull("previous");
-        }
-        page.put("total", all.size());
-        return page;
-    }
-
     // ------------------------------------------------------------------------------------------------
     // Plumbing
     // ------------------------------------------------------------------------------------------------
@@ -514,25 +492,7 @@ public final class FakeSpotifyListening {
     }
 
     private static Answer error(int status, String message) {
-        return new Answer(status, Map.of(), errorBody(status, message));
-    }
-
-    static String errorBody(int status, String message) {
-        ObjectNode body = JSON.createObjectNode();
-        body.putObject("error").put("status", status).put("message", message);
-        return write(body);
-    }
-
-    private static String message(int status) {
-        return switch (status) {
-            case 401 -> "The access token expired";
-            case 403 -> "Forbidden";
-            case 404 -> "Resource not found";
-            case 500 -> "Server error";
-            case 502 -> "Bad gateway";
-            case 503 -> "Service unavailable";
-            default -> "Error";
-        };
+        return new Answer(status, Map.of(), FakeSpotify.errorBody(status, message, null));
     }
 
     private static String write(ObjectNode node) {
@@ -540,33 +500,6 @@ public final class FakeSpotifyListening {
             return JSON.writeValueAsString(node);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static Map<String, String> parse(String query) {
-        Map<String, String> params = new LinkedHashMap<>();
-        if (query != null) {
-            for (String pair : query.split("&")) {
-                int eq = pair.indexOf('=');
-                if (eq > 0) {
-                    params.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                            URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-                }
-            }
-        }
-        return params;
-    }
-
-    private static Integer intParam(Map<String, String> params, String name, int fallback, int min, int max) {
-        String value = params.get(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            int parsed = Integer.parseInt(value);
-            return parsed < min || parsed > max ? null : parsed;
-        } catch (NumberFormatException e) {
-            return null;
         }
     }
 
