@@ -29,6 +29,8 @@ public final class LiveTicks {
     private static final Logger LOG = LoggerFactory.getLogger(LiveTicks.class);
     /** How many open rows one claim attempt looks at: a few, so that competing replicas spread out. */
     private static final int CANDIDATES = 8;
+    /** How long finished ticks are kept (for operators; the budget needs only the last day). */
+    static final Duration KEPT = Duration.ofDays(30);
 
     private final DataSource dataSource;
     private final UserTokens users;
@@ -89,6 +91,7 @@ public final class LiveTicks {
                         LOG.warn("{} user poll(s) of earlier ticks were never finished; this tick polls those users", superseded);
                     }
                 }
+                forgetOldTicks(c, now.minus(KEPT));
                 long tickId;
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO live_tick (opened_at, opened_by, users, "
                         + "essential_left, optional_left, budget_note) VALUES (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS)) {
@@ -251,6 +254,17 @@ public final class LiveTicks {
             }
         }
         return new TickState(tickId, users, calls, raw, deferred, note);
+    }
+
+    private static void forgetOldTicks(Connection c, Instant before) throws SQLException {
+        try (PreparedStatement polls = c.prepareStatement("DELETE FROM live_poll WHERE tick_id IN "
+                + "(SELECT tick_id FROM live_tick WHERE opened_at < ?)");
+             PreparedStatement ticks = c.prepareStatement("DELETE FROM live_tick WHERE opened_at < ?")) {
+            polls.setObject(1, Database.utc(before));
+            polls.executeUpdate();
+            ticks.setObject(1, Database.utc(before));
+            ticks.executeUpdate();
+        }
     }
 
     /** The calls the extraction made in polls finished since {@code since} (the budget's rolling window). */

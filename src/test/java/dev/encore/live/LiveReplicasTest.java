@@ -67,6 +67,12 @@ class LiveReplicasTest {
             a.finish(new Claim(tick, "u0"), "failed", 9, 9, 0, "late");
             assertThat(a.state(tick).count("polled")).isEqualTo(6);
             assertThat(a.state(tick).finished()).isTrue();
+
+            // a month on, a new tick forgets this one
+            clock.advance(LiveTicks.KEPT.plusDays(1));
+            long later = a.open();
+            assertThat(a.state(tick).users()).isEmpty();
+            assertThat(a.state(later).count("open")).isEqualTo(6);
         }
     }
 
