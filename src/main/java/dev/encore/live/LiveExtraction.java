@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class LiveExtraction {
     private static final Logger LOG = LoggerFactory.getLogger(LiveExtraction.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The exchange property holding the claim of the poll under way. */
+    static final String CLAIM = "EncoreLiveClaim";
     private static final List<String> TIME_RANGES = List.of("short_term", "medium_term", "long_term");
 
     private final LiveTicks ticks;
@@ -275,14 +277,19 @@ public final class LiveExtraction {
     }
 
     /** After an unexpected failure (the lake, the database): this user waits for the next tick, the others go on. */
-    public void crashed(Exchange exchange) {
+    public void crashed(Exchange exchange) throws SQLException {
         UserPoll poll = exchange.getProperty(SpotifyCaller.PROPERTY, UserPoll.class);
+        Claim claim = exchange.getProperty(CLAIM, Claim.class);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String why = e == null ? "?" : e.getClass().getSimpleName() + ": " + e.getMessage();
         if (poll != null) {
             poll.stop(UserPoll.FAILED, why);
+        } else if (claim != null) {
+            // the poll could not even begin (the database): its row says so, nobody else waits for the lease
+            ticks.finish(claim, UserPoll.FAILED, 0, 0, 0, why);
+            stats.user(UserPoll.FAILED);
         }
-        LOG.warn("The poll of {} failed ({}); the next tick tries again", poll == null ? "a user" : poll.user(), why);
+        LOG.warn("The poll of {} failed ({}); the next tick tries again", claim == null ? "a user" : claim.user(), why);
     }
 
     /** Records how the poll ended, for the tick and this process's summary. */

@@ -334,6 +334,24 @@ class LiveExtractionTest {
     }
 
     @Test
+    @DisplayName("A user whose token cannot be had (accounts service down, or anything unexpected) fails alone")
+    void noTokenFailsOnlyThatUser() throws Exception {
+        ann();
+        f.users.connect("bob", "spotify-bob").connect("cy", "spotify-cy");
+        f.users.accountsDown("bob");
+        f.users.broken("cy");
+        try (EncoreApp app = f.app(Map.of("encore.live.concurrency", "1"))) {
+            long tick = LiveFixture.tick(app);
+            assertThat(status(app, tick, "bob")).isEqualTo("failed");
+            assertThat(status(app, tick, "cy")).isEqualTo("failed");
+            assertThat(status(app, tick, "ann")).isEqualTo("polled");
+            assertThat(app.count("SELECT COUNT(*) FROM live_poll WHERE tick_id = ? AND note LIKE '%cannot be decrypted%'", tick))
+                    .isEqualTo(1);
+            assertThat(f.listening.calls("GET /v1/")).isEqualTo(f.listening.calls("spotify-ann", "GET /v1/"));
+        }
+    }
+
+    @Test
     @DisplayName("5xx: bounded retries, then that user waits for the next tick while the others are polled")
     void serverErrorsAreRetriedABoundedNumberOfTimes() throws Exception {
         ann();

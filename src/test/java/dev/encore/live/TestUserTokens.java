@@ -3,6 +3,7 @@ package dev.encore.live;
 import dev.encore.connect.ReconnectNeededException;
 import dev.encore.connect.UserTokens;
 import dev.encore.spotify.FakeSpotifyListening;
+import dev.encore.spotify.SpotifyUnavailableException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -30,6 +31,8 @@ public final class TestUserTokens implements UserTokens {
     private final Set<String> needReconnect = ConcurrentHashMap.newKeySet();
     private final Map<String, AtomicInteger> refreshes = new ConcurrentHashMap<>();
     private final Set<String> issued = ConcurrentHashMap.newKeySet();
+    private final Set<String> accountsDown = ConcurrentHashMap.newKeySet();
+    private final Set<String> broken = ConcurrentHashMap.newKeySet();
 
     /** Connects Encore user {@code user} as Spotify user {@code spotifyUser}. */
     public TestUserTokens connect(String user, String spotifyUser) {
@@ -51,7 +54,13 @@ public final class TestUserTokens implements UserTokens {
     }
 
     @Override
-    public String bearer(String user) throws ReconnectNeededException {
+    public String bearer(String user) throws ReconnectNeededException, SpotifyUnavailableException {
+        if (accountsDown.contains(user)) {
+            throw new SpotifyUnavailableException("The Spotify accounts service answered 503");
+        }
+        if (broken.contains(user)) {
+            throw new IllegalStateException("the stored refresh token of " + user + " cannot be decrypted");
+        }
         if (revoked.contains(user)) {
             needReconnect.add(user);
             throw new ReconnectNeededException(user, "invalid_grant (Refresh token revoked)");
@@ -85,6 +94,16 @@ public final class TestUserTokens implements UserTokens {
     public void revoke(String user) {
         revoked.add(user);
         current.remove(user);
+    }
+
+    /** The accounts service fails the user's refresh (SpotifyUnavailableException). */
+    public void accountsDown(String user) {
+        accountsDown.add(user);
+    }
+
+    /** The user's token cannot be had for a reason of Encore's own (an unexpected exception). */
+    public void broken(String user) {
+        broken.add(user);
     }
 
     /** Whether the user is marked "needs to reconnect" (as the real connections mark them). */
