@@ -192,8 +192,10 @@ class LiveExtractionTest {
         try (EncoreApp app = f.app(Map.of())) {
             LiveFixture.tick(app);
             String before = cursor(app, "ann", "recently-played");
-            f.listening.plays("spotify-ann", 1000, plays, LiveFixture.START.plus(Duration.ofMinutes(55)));
-            f.clock.advance(Duration.ofHours(1));
+            // three minutes apart, all after the last tick (120 plays take six hours: a tick paused or missed meanwhile)
+            Instant newest = LiveFixture.START.plus(Duration.ofHours(7)).minus(Duration.ofMinutes(5));
+            f.listening.plays("spotify-ann", 1000, plays, newest);
+            f.clock.advance(Duration.ofHours(7));
             f.listening.resetCounters();
             LiveFixture.tick(app);
 
@@ -203,9 +205,10 @@ class LiveExtractionTest {
             assertThat(LiveFixture.bytes(raw)).isEqualTo(answer);
             var items = new com.fasterxml.jackson.databind.ObjectMapper().readTree(LiveFixture.bytes(raw)).path("items");
             assertThat(items.size()).isEqualTo(Math.min(plays, 50));
-            assertThat(items.get(0).path("played_at").asText()).isEqualTo("2026-12-01T11:56:00.000Z");
-            assertThat(cursor(app, "ann", "recently-played"))
-                    .isEqualTo(Long.toString(Instant.parse("2026-12-01T11:56:00Z").toEpochMilli()));
+            assertThat(items.get(0).path("played_at").asText()).isEqualTo("2026-12-01T17:56:00.000Z");
+            assertThat(items.get(items.size() - 1).path("played_at").asText()).as("the oldest returned")
+                    .isEqualTo(newest.minusSeconds(180L * (Math.min(plays, 50) - 1)).toString().replace("Z", ".000Z"));
+            assertThat(cursor(app, "ann", "recently-played")).isEqualTo(Long.toString(newest.toEpochMilli()));
             assertThat(app.camel().getRegistry().lookupByNameAndType("liveStats", LiveStats.class).fullPages())
                     .as("a full page: plays may be missing").isEqualTo(plays >= 50 ? 1 : 0);
         }
