@@ -320,6 +320,25 @@ class LiveExtractionTest {
     }
 
     @Test
+    @DisplayName("A 401 whose refresh fails (the accounts service is down, or consent was revoked) ends only that user's poll")
+    void unauthorizedAndTheRefreshFails() throws Exception {
+        ann();
+        f.users.connect("bob", "spotify-bob");
+        try (EncoreApp app = f.app(Map.of("encore.live.concurrency", "1"))) {
+            LiveFixture.tick(app);
+            f.users.expireToken("ann");
+            f.users.accountsDown("ann");
+            f.users.expireToken("bob");
+            f.users.revoke("bob");
+            f.clock.advance(Duration.ofHours(1));
+            long tick = LiveFixture.tick(app);
+            assertThat(status(app, tick, "ann")).isEqualTo("failed");
+            assertThat(status(app, tick, "bob")).isEqualTo("reconnect");
+            assertThat(f.users.needsReconnect("bob")).isTrue();
+        }
+    }
+
+    @Test
     @DisplayName("A revoked user is skipped and counted as needing to reconnect; the others are polled")
     void revokedUserIsSkipped() throws Exception {
         ann();

@@ -55,25 +55,28 @@ public final class TestUserTokens implements UserTokens {
 
     @Override
     public String bearer(String user) throws ReconnectNeededException, SpotifyUnavailableException {
-        if (accountsDown.contains(user)) {
-            throw new SpotifyUnavailableException("The Spotify accounts service answered 503");
-        }
         if (broken.contains(user)) {
             throw new IllegalStateException("the stored refresh token of " + user + " cannot be decrypted");
+        }
+        String cached = current.get(user);
+        if (cached != null) {
+            return "Bearer " + cached;
+        }
+        // a refresh
+        if (accountsDown.contains(user)) {
+            throw new SpotifyUnavailableException("The Spotify accounts service answered 503");
         }
         if (revoked.contains(user)) {
             needReconnect.add(user);
             throw new ReconnectNeededException(user, "invalid_grant (Refresh token revoked)");
         }
-        String token = current.computeIfAbsent(user, u -> {
-            byte[] random = new byte[24];
-            RANDOM.nextBytes(random);
-            String t = "BQ-user-" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            valid.put(t, spotifyUsers.get(u));
-            issued.add(t);
-            refreshes.computeIfAbsent(u, k -> new AtomicInteger()).incrementAndGet();
-            return t;
-        });
+        byte[] random = new byte[24];
+        RANDOM.nextBytes(random);
+        String token = "BQ-user-" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        valid.put(token, spotifyUsers.get(user));
+        issued.add(token);
+        current.put(user, token);
+        refreshes.computeIfAbsent(user, k -> new AtomicInteger()).incrementAndGet();
         return "Bearer " + token;
     }
 
@@ -90,13 +93,12 @@ public final class TestUserTokens implements UserTokens {
         }
     }
 
-    /** The user revoked Encore's access: the next refresh is an invalid_grant. */
+    /** The user revoked Encore's access: the next refresh is an invalid_grant (a cached access token still goes out). */
     public void revoke(String user) {
         revoked.add(user);
-        current.remove(user);
     }
 
-    /** The accounts service fails the user's refresh (SpotifyUnavailableException). */
+    /** The accounts service fails the user's refreshes (SpotifyUnavailableException); a cached token still serves. */
     public void accountsDown(String user) {
         accountsDown.add(user);
     }
