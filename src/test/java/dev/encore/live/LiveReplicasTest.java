@@ -104,6 +104,17 @@ class LiveReplicasTest {
                 }
                 assertThat(claimants).containsExactlyInAnyOrder("replica-a", "replica-b");
                 assertThat(f.raw("recently-played", "u7")).hasSize(1);
+
+                // an hour later, from the cursors (moved on PostgreSQL by either replica): once more each, after the cursor
+                f.clock.advance(Duration.ofHours(1));
+                long next = b.camel().createProducerTemplate().request("direct:live-open-tick", ex -> { })
+                        .getMessage().getHeader("EncoreLiveTick", Long.class);
+                await("every user polled again").atMost(WAIT).until(() -> a.count(
+                        "SELECT COUNT(*) FROM live_poll WHERE tick_id = ? AND status = 'polled'", next) == 20);
+                assertThat(f.listening.callsPerUser(RECENT + "?limit=50&after=")).hasSize(20)
+                        .allSatisfy((user, n) -> assertThat(n).isEqualTo(1));
+                assertThat(f.listening.calls("GET /v1/")).as("1 call per user per hourly tick, 9 at first connect")
+                        .isEqualTo(20 * 9 + 20);
             }
         }
     }
