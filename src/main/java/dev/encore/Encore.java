@@ -3,6 +3,7 @@ package dev.encore;
 import dev.encore.cli.CommandLine;
 import dev.encore.cli.EnrichCommand;
 import dev.encore.cli.ImportCommand;
+import dev.encore.cli.LiveCommand;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.main.Main;
 
-/** The command line: {@code serve} (the default), {@code import} and {@code --help}. */
+/** The command line: {@code serve} (the default), {@code import}, {@code enrich}, {@code live} and {@code --help}. */
 public final class Encore {
     private Encore() {
     }
@@ -61,6 +62,10 @@ public final class Encore {
             case "enrich" -> {
                 System.setProperty("encore.log.level", System.getProperty("encore.log.level", "WARN"));
                 yield new EnrichCommand(cmd, out, err).run();
+            }
+            case "live" -> {
+                System.setProperty("encore.log.level", System.getProperty("encore.log.level", "WARN"));
+                yield new LiveCommand(cmd, out, err).run();
             }
             case "import" -> {
                 // the per-file report is the output; Camel's start-up chatter would drown it
@@ -115,6 +120,7 @@ public final class Encore {
         main.addOverrideProperty("encore.local.enabled", "false");
         main.addOverrideProperty("encore.adls.enabled", "false");
         main.addOverrideProperty("encore.enrich.scheduled", "false");
+        main.addOverrideProperty("encore.live.enabled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("camel.server.enabled", "false");
         // the REST API (and its error configuration), the dashboard and the connect flow need the HTTP server

@@ -36,6 +36,15 @@ import dev.encore.spotify.SpotifyAnswers;
 import dev.encore.spotify.SpotifyFailures;
 import dev.encore.spotify.SpotifyPause;
 import dev.encore.store.QuartzJobStore;
+import dev.encore.connect.UserTokens;
+import dev.encore.lake.AdlsRawZone;
+import dev.encore.lake.LocalRawZone;
+import dev.encore.lake.RawZone;
+import dev.encore.live.LiveCursors;
+import dev.encore.live.LiveExtraction;
+import dev.encore.live.LiveStats;
+import dev.encore.live.LiveTicks;
+import java.lang.management.ManagementFactory;
 import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.component.sql.SqlComponent;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -88,7 +97,8 @@ public class EncoreConfiguration implements CamelConfiguration {
         quartz.setSchedulerFactory(QuartzJobStore.factory(database, text(p, "encore.scheduler.name"),
                 text(p, "encore.scheduler.instance-id"), number(p, "encore.scheduler.cluster-checkin-ms")));
         // one-shot commands and tests without schedules need no scheduler threads and no cluster check-ins
-        quartz.setAutoStartScheduler(Boolean.parseBoolean(text(p, "encore.enrich.scheduled")));
+        quartz.setAutoStartScheduler(Boolean.parseBoolean(text(p, "encore.enrich.scheduled"))
+                || Boolean.parseBoolean(text(p, "encore.live.enabled")));
 
         ImportStore store = new ImportStore(database.dataSource());
         ZipLimits limits = new ZipLimits(number(p, "encore.zip.max-entry-bytes"), number(p, "encore.zip.max-total-bytes"),
@@ -107,7 +117,7 @@ public class EncoreConfiguration implements CamelConfiguration {
         // Camel's Prometheus endpoint (/observe/metrics) takes the registry bound under this name
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.bind("metricsRegistry", metrics);
-        bindEnrichment(p, registry, catalogue, metrics);
+        SpotifyPause pause = bindEnrichment(p, registry, catalogue, metrics);
         registry.bind("musicBrainzGenres", new MusicBrainzGenres(catalogue));
         registerStatus(context, database);
         // HttpClient would honour a 429's Retry-After by sleeping in the calling thread (a day, if
@@ -123,6 +133,9 @@ public class EncoreConfiguration implements CamelConfiguration {
                 Duration.ofMillis(number(p, "encore.adls.settle-ms")), Clock.systemUTC()));
         registry.bind("adlsFileMover", new AdlsFileMover(adls, text(p, "encore.adls.filesystem"),
                 text(p, "encore.adls.processed-dir"), text(p, "encore.adls.rejected-dir")));
+        // connected accounts: the connect flow stores them, the hourly extraction polls them
+        SpotifyConnections connections = bindConnect(p, registry, database, clock(registry));
+        bindLiveExtraction(context, p, registry, database, adls, pause, metrics, connections);
 
         // a database from before artist_first_stream existed gets it filled once
         ArtistFirstStreams.backfillIfEmpty(database.dataSource());
@@ -138,7 +151,6 @@ public class EncoreConfiguration implements CamelConfiguration {
                 number(p, "encore.insights.cache-max-streams")), zones, rules,
                 Clock.systemUTC()));
         registry.bind("dashboardAssets", new DashboardAssets());
-        bindConnect(p, registry, database, clock(registry));
         registry.bind("platform-http-engine", new ApiHttpEngine(integer(p, "camel.server.port")));
     }
 
@@ -160,7 +172,7 @@ public class EncoreConfiguration implements CamelConfiguration {
      * ({@code userTokens}), the connect flow's steps and the API's part. The callback's path comes
      * from the redirect URI, so the two can never disagree.
      */
-    private static void bindConnect(PropertiesComponent p, Registry registry, Database database, Clock clock) {
+    private static SpotifyConnections bindConnect(PropertiesComponent p, Registry registry, Database database, Clock clock) {
         String redirectUri = text(p, "encore.spotify.redirect-uri");
         p.addOverrideProperty("encore.spotify.callback-path", ConnectFlow.callbackPath(redirectUri));
         TokenCipher cipher = new TokenCipher(SecretKeys.source(text(p, "encore.secret-key"),
@@ -168,10 +180,11 @@ public class EncoreConfiguration implements CamelConfiguration {
         String clientId = text(p, "encore.spotify.client-id");
         String accounts = text(p, "encore.spotify.accounts-base-url");
         SpotifyConnections connections = new SpotifyConnections(database.dataSource(), cipher, accounts, clientId, clock);
-        registry.bind("userTokens", connections);
+        registry.bind("spotifyConnections", connections);
         registry.bind("connectFlow", new ConnectFlow(connections, database.dataSource(), cipher, clientId, accounts,
                 redirectUri, clock));
         registry.bind("connectionsApi", new ConnectionsApi(connections));
+        return connections;
     }
 
     /** The clock of the connect flow and the token store: a test binds its own as {@code encoreClock}. */
@@ -180,8 +193,47 @@ public class EncoreConfiguration implements CamelConfiguration {
         return bound != null ? bound : Clock.systemUTC();
     }
 
+    /**
+     * The hourly extraction (routes/live-extraction.camel.yaml, docs/live.md), polling the
+     * connected accounts. A {@code userTokens} or a {@code liveClock} bound before this runs (an
+     * embedding program, a test) is used as it is.
+     */
+    private static void bindLiveExtraction(CamelContext context, PropertiesComponent p, Registry registry, Database database,
+            DataLakeServiceClient adls, SpotifyPause pause, PrometheusMeterRegistry metrics, UserTokens connections) {
+        UserTokens userTokens = registry.lookupByNameAndType("userTokens", UserTokens.class);
+        if (userTokens == null) {
+            userTokens = connections;
+            registry.bind("userTokens", userTokens);
+        }
+        Clock clock = registry.lookupByNameAndType("liveClock", Clock.class);
+        clock = clock == null ? Clock.systemUTC() : clock;
+        String instance = text(p, "encore.scheduler.instance-id");
+        String claimant = instance.equalsIgnoreCase("AUTO")
+                ? ManagementFactory.getRuntimeMXBean().getName() + "-" + java.util.UUID.randomUUID().toString().substring(0, 8)
+                : instance;
+        LiveTicks ticks = new LiveTicks(database.dataSource(), userTokens, clock,
+                Duration.ofMinutes(number(p, "encore.live.lease-minutes")), integer(p, "encore.live.daily-call-budget"), claimant);
+        RawZone lake = Boolean.parseBoolean(text(p, "encore.adls.enabled"))
+                ? new AdlsRawZone(adls, text(p, "encore.adls.filesystem"), text(p, "encore.lake.root"))
+                : new LocalRawZone(Path.of(text(p, "encore.lake.dir")));
+        LiveStats stats = new LiveStats(metrics);
+        int concurrency = integer(p, "encore.live.concurrency");
+        if (concurrency < 1) {
+            throw new IllegalStateException("encore.live.concurrency must be at least 1, not " + concurrency);
+        }
+        registry.bind("liveTicks", ticks);
+        registry.bind("liveStats", stats);
+        registry.bind("liveExtraction", new LiveExtraction(ticks, new LiveCursors(database.dataSource(), clock), userTokens,
+                lake, pause, stats, clock, Duration.ofHours(number(p, "encore.live.top-interval-hours")),
+                Duration.ofHours(number(p, "encore.live.library-interval-hours")), concurrency));
+        // a call's outcome is in the poll (the exchange property); a failure the error handler dealt with must not end the poll
+        registry.bind("liveCallOutcome", new org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy());
+        registry.bind("liveWorkerPool", context.getExecutorServiceManager().newFixedThreadPool(
+                EncoreConfiguration.class, "live-worker", concurrency));
+    }
+
     /** The enrichment beans: a planner, an answer mapper and a failure policy around one pause and one tally. */
-    private static void bindEnrichment(PropertiesComponent p, Registry registry, CatalogueStore store,
+    private static SpotifyPause bindEnrichment(PropertiesComponent p, Registry registry, CatalogueStore store,
             PrometheusMeterRegistry metrics) {
         String clientId = text(p, "encore.spotify.client-id");
         String modeName = text(p, "encore.spotify.api-mode").toUpperCase(java.util.Locale.ROOT);
@@ -208,6 +260,8 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("spotifyFailures", failures);
         registry.bind("spotifyPause", pause);
         registry.bind("spotifyTokenRenewal", (Processor) failures::renewToken);
+        registry.bind("spotifyRetry", (Processor) failures::retrying);
+        return pause;
     }
 
     private static String text(PropertiesComponent p, String key) {

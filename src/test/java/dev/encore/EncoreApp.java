@@ -27,9 +27,9 @@ public final class EncoreApp implements AutoCloseable {
     }
 
     /**
-     * With beans bound before the configuration runs, for what it looks up when a test provides
-     * it: {@code encoreClock} (a {@link TestClock} for the connect flow's state lifetime and the
-     * token store).
+     * With beans bound before the configuration runs, which then uses them: {@code encoreClock} (a
+     * {@link TestClock} for the connect flow's state lifetime and the token store), {@code userTokens},
+     * {@code liveClock}.
      */
     public static EncoreApp start(String dbUrl, String dbUser, Map<String, String> overrides, Map<String, Object> beans)
             throws Exception {
@@ -39,10 +39,13 @@ public final class EncoreApp implements AutoCloseable {
         main.addOverrideProperty("camel.management.enabled", "false");
         // Quartz keeps schedulers by name JVM-wide: each app of a test JVM is a cluster of its own
         main.addOverrideProperty("encore.scheduler.name", "encore-test-" + java.util.UUID.randomUUID());
+        // the hourly extraction only where a test asks for it (it needs connected users)
+        main.addOverrideProperty("encore.live.enabled", "false");
         // the API's port: a free one, so apps of different tests (or anything on 8080) never collide
         int port = overrides.containsKey("camel.server.port") ? Integer.parseInt(overrides.get("camel.server.port")) : freePort();
         main.addOverrideProperty("camel.server.port", Integer.toString(port));
         overrides.forEach(main::addOverrideProperty);
+        beans.forEach(main::bind);
         main.start();
         return new EncoreApp(main, dbUrl, dbUser, port);
     }

@@ -7,12 +7,13 @@ import java.util.TreeMap;
 
 /** The parsed arguments: a command, its options and its operands. */
 public record CommandLine(String command, Map<String, String> options, List<String> operands) {
-    private static final List<String> COMMANDS = List.of("serve", "import", "enrich", "help");
+    private static final List<String> COMMANDS = List.of("serve", "import", "enrich", "live", "help");
     /** Options that take a value, per command; everything else is a mistake. */
     private static final Map<String, List<String>> OPTIONS = Map.of(
             "serve", List.of("--db", "--profile", "--port", "--management-port"),
             "import", List.of("--db", "--profile", "--user"),
             "enrich", List.of("--db", "--profile"),
+            "live", List.of("--db", "--profile"),
             "help", List.of());
 
     public static CommandLine parse(String... args) {
@@ -92,6 +93,12 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
                       Spotify Web API (needs ENCORE_SPOTIFY_CLIENT_ID and _SECRET), once, and print
                       the calls made. Exit 0 when everything resolvable is described or Spotify
                       asked for a pause, 1 when calls failed.
+
+                  ./encore live [--db JDBC_URL]
+                      Poll every connected Spotify account once (recently played, playlists, top
+                      items once a day, saved tracks) into the lake's raw zone (./lake), and print
+                      the calls made, the raw files written and who needs to reconnect. Exit 0
+                      when every user was polled or Spotify asked for a pause, 1 when any failed.
 
                   ./encore --help
 

@@ -54,6 +54,9 @@ public final class SpotifyFailures {
 
     /** 404 on a single-ID call: the ID is recorded as unresolvable and not asked again. */
     public void notFound(Exchange exchange) throws SQLException {
+        if (refusedForCaller(exchange)) {
+            return;
+        }
         SpotifyRequest request = request(exchange);
         String message = errorMessage(failure(exchange));
         for (String id : request.ids()) {
@@ -64,6 +67,9 @@ public final class SpotifyFailures {
 
     /** Other 4xx: on a single-ID call the ID is unresolvable; on a batch or search call the run stands down. */
     public void badRequest(Exchange exchange) throws SQLException {
+        if (refusedForCaller(exchange)) {
+            return;
+        }
         SpotifyRequest request = request(exchange);
         if (request != null && !request.batch() && !request.isSearch()) {
             notFound(exchange);
@@ -74,6 +80,9 @@ public final class SpotifyFailures {
 
     /** 403: in auto mode a refused batch endpoint switches Encore to one call per ID, for good. */
     public void forbidden(Exchange exchange) throws SQLException {
+        if (refusedForCaller(exchange)) {
+            return;
+        }
         SpotifyRequest request = request(exchange);
         if (request.batch() && mode == ApiMode.AUTO) {
             store.setSetting(EnrichmentPlanner.BATCH_SETTING, "forbidden");
@@ -88,15 +97,34 @@ public final class SpotifyFailures {
 
     /** Before the single retry of a call that got 401: a new token. */
     public void renewToken(Exchange exchange) throws Exception {
+        SpotifyCaller caller = caller(exchange);
+        if (caller != null) {
+            exchange.getMessage().setHeader("Authorization", caller.renewedAuthorization());
+            exchange.getMessage().setBody(null);
+            return;
+        }
         tokens.invalidate();
         exchange.getMessage().setHeader("Authorization", tokens.bearer());
         exchange.getMessage().setBody(null);
+    }
+
+    /** Before each retry of a 5xx or a network error: the caller counts its calls. */
+    public void retrying(Exchange exchange) {
+        SpotifyCaller caller = caller(exchange);
+        if (caller != null) {
+            caller.retrying();
+        }
     }
 
     /** After the bounded retries of a 5xx or a network error, or without a token: the run stands down. */
     public void leftForNextRun(Exchange exchange) {
         SpotifyRequest request = request(exchange);
         Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        SpotifyCaller caller = caller(exchange);
+        if (caller != null) {
+            caller.failed(e instanceof HttpOperationFailedException h ? errorMessage(h) : e == null ? "?" : e.getMessage());
+            return;
+        }
         EnrichmentRun run = exchange.getProperty(EnrichmentRun.PROPERTY, EnrichmentRun.class);
         if (run != null) {
             run.standDown();
@@ -104,6 +132,21 @@ public final class SpotifyFailures {
         stats.failed();
         LOG.warn("{} failed ({}); the rest of this run's calls wait for the next run", request == null ? "A call" : request.endpoint(),
                 e instanceof HttpOperationFailedException h ? "HTTP " + h.getStatusCode() : e == null ? "?" : e.getMessage());
+    }
+
+    private static SpotifyCaller caller(Exchange exchange) {
+        return exchange.getProperty(SpotifyCaller.PROPERTY, SpotifyCaller.class);
+    }
+
+    /** A 4xx for a caller other than enrichment: it decides what the refusal means. */
+    private static boolean refusedForCaller(Exchange exchange) {
+        SpotifyCaller caller = caller(exchange);
+        if (caller == null) {
+            return false;
+        }
+        HttpOperationFailedException e = failure(exchange);
+        caller.refused(e.getStatusCode(), errorMessage(e));
+        return true;
     }
 
     private static SpotifyRequest request(Exchange exchange) {

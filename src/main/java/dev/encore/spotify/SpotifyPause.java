@@ -27,6 +27,11 @@ public final class SpotifyPause {
         return store.pausedUntil(API).filter(clock.instant()::isBefore);
     }
 
+    /** Why the pause in force was asked for ("HTTP 429 (quota exceeded), Retry-After 86400 s"), while it is. */
+    public Optional<String> activeReason() throws SQLException {
+        return activeUntil().isPresent() ? store.pauseReason(API) : Optional.empty();
+    }
+
     public void pause(Instant resumeAt, String reason) throws SQLException {
         store.pause(API, resumeAt, reason);
     }

@@ -140,6 +140,17 @@ public final class CatalogueStore {
         }
     }
 
+    /** Why calls to {@code api} were paused (the 429's kind and Retry-After), if they were. */
+    public Optional<String> pauseReason(String api) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT reason FROM api_pause WHERE api = ?")) {
+            ps.setString(1, api);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
     public void pause(String api, Instant resumeAt, String reason) throws SQLException {
         inTransaction(c -> {
             execute(c, "DELETE FROM api_pause WHERE api = ?", api);

@@ -2,12 +2,12 @@ package dev.encore.store;
 
 import java.sql.SQLException;
 
-final class SqlErrors {
+public final class SqlErrors {
     private SqlErrors() {
     }
 
     /** SQLSTATE class 23: a UNIQUE or foreign key constraint said no (H2 and PostgreSQL 23505, SQL Server 23000). */
-    static boolean isConstraintViolation(SQLException e) {
+    public static boolean isConstraintViolation(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("23")) {
                 return true;

@@ -144,6 +144,7 @@ public final class FakeSpotify implements AutoCloseable {
     private volatile boolean batchForbidden;
     private volatile Duration latency = Duration.ZERO;
     private volatile Duration clockOffset = Duration.ZERO;
+    private volatile FakeSpotifyListening listening;
 
     private FakeSpotify() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0), 0);
@@ -433,6 +434,12 @@ public final class FakeSpotify implements AutoCloseable {
         return this;
     }
 
+    /** Serves the user endpoints of {@code listening} (recently played, playlists, top, saved) on this host too. */
+    public FakeSpotify mount(FakeSpotifyListening listening) {
+        this.listening = listening;
+        return this;
+    }
+
     /** Delay before every {@code /v1} call is answered (not token calls); calls are delayed in parallel. */
     public FakeSpotify latency(Duration latency) {
         this.latency = Objects.requireNonNull(latency);
@@ -559,6 +566,11 @@ public final class FakeSpotify implements AutoCloseable {
         }
         if (!api) {
             return Response.error(404, "Service not found");
+        }
+        FakeSpotifyListening.Answer user = listening == null ? null : listening.answer(exchange.getRequestMethod(), path,
+                query, exchange.getRequestHeaders().getFirst("Authorization"));
+        if (user != null) {
+            return new Response(user.status(), user.headers(), user.body());
         }
         Response unauthorized = checkBearer(exchange.getRequestHeaders().getFirst("Authorization"));
         if (unauthorized != null) {
@@ -969,7 +981,7 @@ public final class FakeSpotify implements AutoCloseable {
     }
 
     /** Spotify's paging object; {@code extra} carries query parameters that next/previous must repeat. */
-    private ObjectNode paging(String base, String extra, List<ObjectNode> all, int limit, int offset) {
+    static ObjectNode paging(String base, String extra, List<ObjectNode> all, int limit, int offset) {
         ObjectNode page = JSON.createObjectNode();
         page.put("href", base + "?offset=" + offset + "&limit=" + limit + extra);
         ArrayNode items = page.putArray("items");
@@ -991,7 +1003,7 @@ public final class FakeSpotify implements AutoCloseable {
     }
 
     /** Null when the parameter is present but not an integer within [min, max]; Spotify answers that with 400. */
-    private static Integer intParam(Map<String, String> params, String name, int fallback, int min, int max) {
+    static Integer intParam(Map<String, String> params, String name, int fallback, int min, int max) {
         String value = params.get(name);
         if (value == null) {
             return fallback;
@@ -1146,7 +1158,7 @@ public final class FakeSpotify implements AutoCloseable {
                 : request -> request.startsWith(prefix);
     }
 
-    private static Map<String, String> parseForm(String raw) {
+    static Map<String, String> parseForm(String raw) {
         Map<String, String> params = new LinkedHashMap<>();
         if (raw == null || raw.isEmpty()) {
             return params;
@@ -1177,7 +1189,7 @@ public final class FakeSpotify implements AutoCloseable {
         }
     }
 
-    private static String defaultMessage(int status) {
+    static String defaultMessage(int status) {
         return switch (status) {
             case 400 -> "Bad request";
             case 401 -> "The access token expired";
@@ -1192,7 +1204,7 @@ public final class FakeSpotify implements AutoCloseable {
     }
 
     /** Web API error body: {@code {"error":{"status":N,"message":"..."[,"reason":"..."]}}}. */
-    private static String errorBody(int status, String message, String reason) {
+    static String errorBody(int status, String message, String reason) {
         ObjectNode body = JSON.createObjectNode();
         ObjectNode error = body.putObject("error").put("status", status).put("message", message);
         if (reason != null) {

@@ -1,0 +1,91 @@
+package dev.encore.live;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.encore.EncoreApp;
+import dev.encore.TestClock;
+import dev.encore.TestDatabases.TestDatabase;
+import dev.encore.spotify.FakeSpotify;
+import dev.encore.spotify.FakeSpotifyListening;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.camel.Exchange;
+
+/**
+ * What the extraction's tests share: connected users ({@link TestUserTokens}), the fake Web API
+ * with their listening ({@link FakeSpotifyListening} on a {@link FakeSpotify}), a clock that
+ * moves only when told, a lake folder, and the real app on a test database.
+ */
+final class LiveFixture implements AutoCloseable {
+    static final Instant START = Instant.parse("2026-12-01T11:01:00Z");
+
+    final TestUserTokens users = new TestUserTokens();
+    final FakeSpotifyListening listening = users.listening();
+    final FakeSpotify spotify = FakeSpotify.start().mount(listening);
+    final TestClock clock = new TestClock(START);
+    final TestDatabase db;
+    final Path lake;
+
+    LiveFixture(TestDatabase db, Path lake) {
+        this.db = db;
+        this.lake = lake;
+    }
+
+    /** The app with no schedules (ticks are triggered by the test), H2 or PostgreSQL, the fake and the lake. */
+    EncoreApp app(Map<String, String> extra) throws Exception {
+        Map<String, String> p = new HashMap<>();
+        p.put("encore.local.enabled", "false");
+        p.put("encore.enrich.scheduled", "false");
+        p.put("encore.live.enabled", "false");
+        p.put("encore.live.daily-call-budget", "0");
+        p.put("encore.live.concurrency", "2");
+        p.put("encore.lake.dir", lake.toString());
+        p.put("encore.spotify.api-base-url", spotify.baseUrl());
+        p.put("encore.spotify.accounts-base-url", spotify.baseUrl());
+        p.put("encore.spotify.retry-delay-ms", "10");
+        p.put("encore.musicbrainz.enabled", "false");
+        p.putAll(extra);
+        return EncoreApp.start(db.url(), db.user(), p, Map.of("userTokens", users, "liveClock", clock));
+    }
+
+    /** One tick, run to its end on this app; its id. */
+    static long tick(EncoreApp app) {
+        Exchange result = app.camel().createProducerTemplate().request("direct:live-tick", ex -> { });
+        assertThat(result.getException()).isNull();
+        return result.getMessage().getHeader("EncoreLiveTick", Long.class);
+    }
+
+    /** The raw files of one kind and user, oldest first. */
+    List<Path> raw(String kind, String user) {
+        Path dir = lake.resolve("raw/spotify/" + kind + "/" + user);
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] bytes(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        spotify.close();
+        db.close();
+    }
+}
