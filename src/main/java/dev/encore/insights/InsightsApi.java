@@ -119,6 +119,7 @@ public final class InsightsApi {
     /** A user as listed: with the zone their report uses, the default one unless they set their own. */
     private UserSummary withZone(UserSummary u) {
         return u.timeZone() != null ? u
-                : new UserSummary(u.user(), u.streams(), u.firstStream(), u.lastStream(), zones.defaultZone().getId());
+                : new UserSummary(u.user(), u.streams(), u.firstStream(), u.lastStream(), zones.defaultZone().getId(),
+                        u.openGaps());
     }
 }

@@ -12,6 +12,8 @@ import dev.encore.store.ArtistFirstStreams;
 import dev.encore.store.Database;
 import dev.encore.store.ImportStore;
 import dev.encore.store.ImportStore.RunCounts;
+import dev.encore.store.ListeningGaps;
+import dev.encore.store.PlayReconciler;
 import dev.encore.store.RunStatus;
 import dev.encore.store.StreamUpserter;
 import java.io.BufferedInputStream;
@@ -24,6 +26,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.ZipEntry;
@@ -44,12 +49,24 @@ public final class ExportImporter {
     private final ImportStore store;
     private final ZipLimits zipLimits;
     private final int batchSize;
+    private final PlayReconciler reconciler;
+    private final ListeningGaps gaps;
 
+    /** With the default match tolerance (docs/reconciliation.md) and the system clock. */
     public ExportImporter(Database database, ImportStore store, ZipLimits zipLimits, int batchSize) {
+        this(database, store, zipLimits, batchSize, new PlayReconciler(Duration.ofSeconds(90)),
+                new ListeningGaps(database.dataSource(), Clock.systemUTC()));
+    }
+
+    /** @param reconciler matches the export's streams with polled plays of the same time (docs/reconciliation.md) */
+    public ExportImporter(Database database, ImportStore store, ZipLimits zipLimits, int batchSize,
+            PlayReconciler reconciler, ListeningGaps gaps) {
         this.database = database;
         this.store = store;
         this.zipLimits = zipLimits;
         this.batchSize = batchSize;
+        this.reconciler = reconciler;
+        this.gaps = gaps;
     }
 
     @FunctionalInterface
@@ -166,7 +183,8 @@ public final class ExportImporter {
         store.lockUser(c, user);
         ArtistFirstStreams firsts = new ArtistFirstStreams();
         Written written = writeStreams(c, reader, runId, user, firsts);
-        if (format.precision() == TimePrecision.MINUTE || written.upgraded() > 0) {
+        PlayReconciler.Result polled = withPolledPlays(c, user, written, format.precision(), runId);
+        if (format.precision() == TimePrecision.MINUTE || written.upgraded() > 0 || polled.changedStreams()) {
             ArtistFirstStreams.rebuild(c, user); // what was read is not what is stored
         } else {
             firsts.save(c, user);
@@ -177,15 +195,37 @@ public final class ExportImporter {
         RunCounts counts = counts(reader, written.inserted());
         String note = refusalNote(reader, name);
         store.finishRun(c, runId, RunStatus.LOADED, format.label(), counts, note, reader.rejections());
+        store.noteReconciliation(c, runId, polled.newlyConfirmed(), polled.streamsDeleted() - polled.streamsInserted());
         c.commit();
+        if (polled.newlyConfirmed() > 0) {
+            LOG.info("{}: confirmed {} polled plays (the export's streams take their place)", path, polled.newlyConfirmed());
+        }
         if (written.upgraded() > 0) {
             LOG.info("{}: {} account-data streams took on the details of their extended records", path, written.upgraded());
         }
         return new RunReport(runId, path, format.label(), RunStatus.LOADED, counts, note);
     }
 
-    /** What writing a history did to the {@code stream} table. */
-    private record Written(int inserted, int upgraded) {
+    /** What writing a history did to the {@code stream} table, and the span of its records' end times (null when none). */
+    private record Written(int inserted, int upgraded, Instant first, Instant last) {
+    }
+
+    /**
+     * Closes the listening gaps the export spans, and hands the polled plays of its time to
+     * reconciliation. A user who has no polled plays then costs one indexed look-up.
+     */
+    private PlayReconciler.Result withPolledPlays(Connection c, String user, Written written, TimePrecision precision,
+            long runId) throws SQLException {
+        if (written.first() == null) {
+            return new PlayReconciler.Result(0, 0, 0);
+        }
+        // account data's end times are cut to the minute: its last stream may have ended a minute later
+        Instant last = precision == TimePrecision.MINUTE ? written.last().plusSeconds(60) : written.last();
+        gaps.closeSpanned(c, user, written.first(), last, runId);
+        if (!reconciler.hasPolledPlays(c, user, written.first(), last)) {
+            return new PlayReconciler.Result(0, 0, 0);
+        }
+        return reconciler.reconcile(c, user, written.first(), last, new ArtistFirstStreams());
     }
 
     /** Writes every good record of the history once, noting each artist's first stream on the way. */
@@ -194,12 +234,21 @@ public final class ExportImporter {
         TimePrecision precision = reader.format().precision();
         try (StreamUpserter upserter = new StreamUpserter(c, database.dialect(), user, runId,
                 precision, store.hasMinutePrecisionStreams(c, user), batchSize)) {
+            Instant first = null;
+            Instant last = null;
             for (StreamRecord r = reader.next(); r != null; r = reader.next()) {
                 upserter.add(r);
                 firsts.add(r.artistName(), r.kind().dbValue(), r.incognito(), r.endedAt());
+                Instant end = r.endedAt();
+                if (first == null || end.isBefore(first)) {
+                    first = end;
+                }
+                if (last == null || end.isAfter(last)) {
+                    last = end;
+                }
             }
             upserter.flush();
-            return new Written(upserter.inserted(), upserter.upgraded());
+            return new Written(upserter.inserted(), upserter.upgraded(), first, last);
         }
     }
 
