@@ -94,6 +94,12 @@ class RawFileLoaderTest {
                 A.uri())).isEqualTo(2);
         assertThat(f.count("SELECT COUNT(*) FROM top_item WHERE item_kind = 'artist' AND time_range = 'long_term' "
                 + "AND item_name = 'Rick Astley' AND item_rank = 1")).isEqualTo(1);
+        // and what Power BI reads
+        assertThat(f.count("SELECT COUNT(*) FROM v_stream_enriched WHERE user_id = 'ana' AND source = 'api' AND is_estimated = 1 "
+                + "AND is_play = 1 AND is_music = 1 AND context_type = 'playlist'")).isEqualTo(2);
+        assertThat(f.count("SELECT COUNT(*) FROM v_playlist_item WHERE playlist_name = 'Mine' AND track_id = ?", A.id())).isEqualTo(1);
+        assertThat(f.count("SELECT COUNT(*) FROM v_top_item WHERE item_kind = 'track'")).isEqualTo(2);
+        assertThat(f.count("SELECT SUM(duration_ms) FROM v_saved_track WHERE user_id = 'ana'")).isEqualTo(B.durationMs());
         assertThat(f.count("SELECT COUNT(*) FROM saved_track WHERE user_id = 'ana' AND track_uri = ? AND track_name = ? "
                 + "AND added_at = ?", B.uri(), B.name(), java.time.LocalDateTime.parse("2026-10-01T08:00:00"))).isEqualTo(1);
     }
