@@ -94,6 +94,9 @@ class RawFileLoaderTest {
                 A.uri())).isEqualTo(2);
         assertThat(f.count("SELECT COUNT(*) FROM top_item WHERE item_kind = 'artist' AND time_range = 'long_term' "
                 + "AND item_name = 'Rick Astley' AND item_rank = 1")).isEqualTo(1);
+        // enrichment finds the tracks of plays, playlists, tops and saved tracks, and the top artists
+        assertThat(missingIds("sql/missing-track-ids.sql")).contains(A.id(), B.id(), C.id());
+        assertThat(missingIds("sql/missing-artist-ids.sql")).hasSize(1);
         // and what Power BI reads
         assertThat(f.count("SELECT COUNT(*) FROM v_stream_enriched WHERE user_id = 'ana' AND source = 'api' AND is_estimated = 1 "
                 + "AND is_play = 1 AND is_music = 1 AND context_type = 'playlist'")).isEqualTo(2);
@@ -220,6 +223,21 @@ class RawFileLoaderTest {
                 SpotifyAnswers.exportRecord(C, third.plusSeconds(600), 100_000, "ios"))));
         assertThat(f.count("SELECT COUNT(*) FROM listening_gap WHERE closed_at IS NOT NULL AND closed_by_run = "
                 + "(SELECT MAX(import_run_id) FROM import_run)")).isEqualTo(1);
+    }
+
+    /** What an enrichment run's SQL step reads (the file the route runs). */
+    private List<String> missingIds(String resource) throws Exception {
+        String sql;
+        try (var in = getClass().getClassLoader().getResourceAsStream(resource)) {
+            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        List<String> ids = new ArrayList<>();
+        try (var c = f.db.connect(); var st = c.createStatement(); var rs = st.executeQuery(sql)) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
     }
 
     static java.time.LocalDateTime utc(Instant t) {
