@@ -12,6 +12,7 @@ ALTER TABLE stream ADD context_uri ${text}(200);
 -- on an export stream: the played_at of the polled play it confirmed (one polled play at most)
 ALTER TABLE stream ADD api_played_at ${timestamp};
 
+-- import_run.source_kind is 'api' for a raw-zone file (a Web API answer), from either lake.
 -- polled plays an export confirmed (export runs), or that matched a stored export stream (api runs)
 ALTER TABLE import_run ADD records_confirmed INT DEFAULT 0 NOT NULL;
 -- polled-play streams the run removed because an export stream now holds the play (net of any

@@ -46,19 +46,19 @@ public final class RawFileLoader {
         this.gaps = gaps;
     }
 
-    /**
-     * @param rawPath    the file's path in the lake, from {@code raw/} on (or below the lake's root)
-     * @param sourceKind {@code local} or {@code adls}
-     */
-    public FileReport load(byte[] content, String rawPath, String sourceKind) throws SQLException {
+    /** What {@code import_run.source_kind} says of a raw file, from the local lake or ADLS alike. */
+    public static final String SOURCE_KIND = "api";
+
+    /** @param rawPath the file's path in the lake, from {@code raw/} on (or below the lake's root) */
+    public FileReport load(byte[] content, String rawPath) throws SQLException {
         RawZonePath where;
         try {
             where = RawZonePath.parse(rawPath);
         } catch (RawFileException e) {
-            return rejectedName(rawPath, sourceKind, e.getMessage());
+            return rejectedName(rawPath, e.getMessage());
         }
         store.ensureUser(where.user());
-        long runId = store.startRun(where.user(), rawPath, sourceKind);
+        long runId = store.startRun(where.user(), rawPath, SOURCE_KIND);
         Page page;
         try {
             page = RawPageParser.parse(where, content);
@@ -153,7 +153,7 @@ public final class RawFileLoader {
     }
 
     /** A file whose name is wrong: recorded under its user when the name still tells whose it is. */
-    private FileReport rejectedName(String rawPath, String sourceKind, String reason) throws SQLException {
+    private FileReport rejectedName(String rawPath, String reason) throws SQLException {
         LOG.warn(reason);
         Matcher m = USER_FOLDER.matcher(rawPath.replace('\\', '/'));
         String user = m.matches() && dev.encore.intake.SourceUsers.isValid(m.group(1)) ? m.group(1) : null;
@@ -161,7 +161,7 @@ public final class RawFileLoader {
             return new FileReport(rawPath, null, Outcome.REJECTED, reason, List.of());
         }
         store.ensureUser(user);
-        long runId = store.startRun(user, rawPath, sourceKind);
+        long runId = store.startRun(user, rawPath, SOURCE_KIND);
         store.finishRun(runId, RunStatus.REJECTED, null, RunCounts.NONE, reason, List.of());
         return new FileReport(rawPath, user, Outcome.REJECTED, reason,
                 List.of(new RunReport(runId, rawPath, null, RunStatus.REJECTED, RunCounts.NONE, reason)));

@@ -32,7 +32,7 @@ public final class RawIntake implements Processor {
         } catch (NoSuchFileException e) {
             throw new IllegalStateException(path + " was listed but is gone: the raw zone never deletes a file", e);
         }
-        FileReport report = loader.load(content, path, in.getHeader(Headers.SOURCE_KIND, "local", String.class));
+        FileReport report = loader.load(content, path);
         in.setHeader(Headers.OUTCOME, report.outcome().name());
         in.setHeader(Headers.REPORT, report);
         in.setHeader(Headers.USER, report.user());

@@ -36,7 +36,7 @@ final class LakeFixture implements AutoCloseable {
     }
 
     FileReport raw(String path, byte[] content) throws SQLException {
-        return loader.load(content, path, "local");
+        return loader.load(content, path);
     }
 
     /** Loads an export file (its name decides the format detection, as Spotify names them). */

@@ -80,7 +80,7 @@ class RawFileLoaderTest {
         // the content key exports compute for the same names
         assertThat(f.count("SELECT content_hash FROM stream WHERE track_uri = ?", B.uri()))
                 .isEqualTo(ContentKey.of(B.name(), B.artist(), null, null, null, null));
-        assertThat(f.count("SELECT COUNT(*) FROM import_run WHERE source_kind = 'local' AND format = 'spotify-api:recently-played' "
+        assertThat(f.count("SELECT COUNT(*) FROM import_run WHERE source_kind = 'api' AND format = 'spotify-api:recently-played' "
                 + "AND status = 'loaded' AND records_read = 3 AND records_inserted = 3")).isEqualTo(1);
         assertThat(f.count("SELECT COUNT(*) FROM artist_first_stream WHERE user_id = 'ana' AND artist_key = 'rick astley'")).isEqualTo(1);
 

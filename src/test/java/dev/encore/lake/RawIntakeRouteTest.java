@@ -98,7 +98,7 @@ class RawIntakeRouteTest {
 
             assertThat(lakeDir.resolve(firstPage)).as("the raw zone is immutable").exists();
             assertThat(lakeDir.resolve(broken)).exists();
-            assertThat(app.count("SELECT COUNT(*) FROM import_run WHERE source_path = ? AND source_kind = 'local' "
+            assertThat(app.count("SELECT COUNT(*) FROM import_run WHERE source_path = ? AND source_kind = 'api' "
                     + "AND format = 'spotify-api:recently-played' AND records_inserted = 10", firstPage)).isEqualTo(1);
             assertThat(app.count("SELECT COUNT(*) FROM file_claim WHERE claim_key = ? AND status = 'done'", "raw:" + firstPage)).isEqualTo(1);
             JsonNode gaps = get(app, "/api/users/noa/gaps");
@@ -162,7 +162,7 @@ class RawIntakeRouteTest {
             await("both files").atMost(WAIT).until(() -> one.count("SELECT COUNT(*) FROM import_run WHERE status = 'loaded'") == 2);
             assertThat(one.count("SELECT COUNT(*) FROM stream WHERE user_id = 'ola' AND source = 'api'")).isEqualTo(7);
             assertThat(one.count("SELECT COUNT(*) FROM saved_track WHERE user_id = 'ola'")).isEqualTo(1);
-            assertThat(one.count("SELECT COUNT(*) FROM import_run WHERE source_kind = 'adls' AND source_path = ?", rp)).isEqualTo(1);
+            assertThat(one.count("SELECT COUNT(*) FROM import_run WHERE source_kind = 'api' AND source_path = ?", rp)).isEqualTo(1);
             assertThat(lake.exists(FS, rp)).as("left in the raw zone").isTrue();
             assertThat(lake.requestCount("GET /" + FS + "/" + rp)).as("downloaded once, by the replica that claimed it").isEqualTo(1);
         }
