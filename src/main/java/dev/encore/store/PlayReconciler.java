@@ -182,12 +182,13 @@ public final class PlayReconciler {
         return lo;
     }
 
+    /** Writes the matching: what changed only, in batches (an export may confirm thousands of polled plays). */
     private Result store(Connection c, String user, List<Point> points, List<Candidate> candidates,
             Map<Point, Candidate> matching, ArtistFirstStreams firsts) throws SQLException {
         int inserted = 0;
-        int deleted = 0;
         int confirmed = 0;
         Map<Long, Instant> heldBy = new HashMap<>();
+        int deleted;
         try (PreparedStatement delete = c.prepareStatement("DELETE FROM stream WHERE stream_id = ? AND source = 'api'");
                 PreparedStatement mark = c.prepareStatement("UPDATE polled_play SET stream_id = ?, confirmed_stream_id = ? "
                         + "WHERE user_id = ? AND played_at = ? AND track_uri = ?")) {
@@ -197,7 +198,7 @@ public final class PlayReconciler {
                     heldBy.put(e.streamId, p.playedAt);
                     if (p.streamId != null) {
                         delete.setLong(1, p.streamId);
-                        deleted += delete.executeUpdate();
+                        delete.addBatch();
                     }
                     if (p.streamId != null || p.confirmedStreamId == null) {
                         confirmed++;
@@ -215,18 +216,34 @@ public final class PlayReconciler {
                     mark(mark, id, null, user, p);
                 }
             }
+            deleted = rows(delete.executeBatch());
+            mark.executeBatch();
         }
         try (PreparedStatement hold = c.prepareStatement("UPDATE stream SET api_played_at = ? WHERE stream_id = ?")) {
             for (Candidate e : candidates) {
                 Instant wanted = heldBy.get(e.streamId);
                 if (!Objects.equals(wanted, e.apiPlayedAt)) {
-                    hold.setObject(1, Database.utc(wanted));
+                    if (wanted == null) {
+                        hold.setNull(1, Types.TIMESTAMP);
+                    } else {
+                        hold.setObject(1, Database.utc(wanted));
+                    }
                     hold.setLong(2, e.streamId);
-                    hold.executeUpdate();
+                    hold.addBatch();
                 }
             }
+            hold.executeBatch();
         }
         return new Result(inserted, deleted, confirmed);
+    }
+
+    /** Rows a batch changed; a driver that does not say (SUCCESS_NO_INFO) changed the one row it was aimed at. */
+    private static int rows(int[] counts) {
+        int n = 0;
+        for (int count : counts) {
+            n += count == Statement.SUCCESS_NO_INFO ? 1 : Math.max(count, 0);
+        }
+        return n;
     }
 
     private static void mark(PreparedStatement mark, Long streamId, Long confirmedId, String user, Point p) throws SQLException {
@@ -235,7 +252,7 @@ public final class PlayReconciler {
         mark.setString(3, user);
         mark.setObject(4, Database.utc(p.playedAt));
         mark.setString(5, p.trackUri);
-        mark.executeUpdate();
+        mark.addBatch();
     }
 
     /** A stream with the polled play's natural key (user, end, duration, content) is that play already. */

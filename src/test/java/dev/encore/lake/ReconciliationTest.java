@@ -156,6 +156,26 @@ class ReconciliationTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
+    @DisplayName("an earlier polled play loaded later takes the export stream over; the one it displaces becomes a stream again")
+    void anEarlierPlayLoadedLaterTakesTheStreamOver(String kind) throws Exception {
+        f = new LakeFixture(kind, tmp);
+        Instant end = T0.plusSeconds(213);
+        export(SpotifyAnswers.exportRecord(A, end, PLAYED, "android"));
+        poll(new Play(A, end, null)); // matches the export stream
+        assertThat(streams()).isEqualTo(1);
+        poll(new Play(A, end.minusMillis(PLAYED), null)); // earlier: first in time order, so it takes the stream
+
+        assertThat(streams()).isEqualTo(2);
+        assertThat(f.count("SELECT COUNT(*) FROM stream WHERE source = 'export' AND api_played_at = ?", utc(end.minusMillis(PLAYED))))
+                .isEqualTo(1);
+        assertThat(f.count("SELECT COUNT(*) FROM stream WHERE source = 'api' AND ts_utc = ?", utc(end))).isEqualTo(1);
+        assertThat(f.count("SELECT COUNT(*) FROM polled_play WHERE (stream_id IS NULL) = (confirmed_stream_id IS NULL)"))
+                .as("every polled play is held by exactly one stream").isZero();
+        assertThat(countedByRuns()).isEqualTo(streams());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
     @DisplayName("near misses stay separate: outside the tolerance, or another track inside it")
     void nearMissesStaySeparate(String kind) throws Exception {
         f = new LakeFixture(kind, tmp);
