@@ -68,7 +68,7 @@ public final class RawLakeListing implements GenericFileFilter<File>, PollingCon
             }
             return path.startsWith("raw/spotify/") && (!localScanned || withinWindow(path));
         }
-        return wanted(path, localScanned);
+        return path.startsWith("raw/spotify/") && wanted(path, localScanned);
     }
 
     @Override
