@@ -142,8 +142,11 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("rawIntake", new RawIntake(new RawFileLoader(database, store, reconciler, gaps)));
         RawClaims rawClaims = new RawClaims(claims);
         registry.bind("rawClaims", rawClaims);
-        registry.bind("rawLakeListing", new RawLakeListing(rawClaims, integer(p, "encore.raw.window-days"),
-                text(p, "encore.lake.root"), Clock.systemUTC()));
+        int windowDays = integer(p, "encore.raw.window-days");
+        if (windowDays < 1) { // a file fetched before midnight and listed after it must still be in the window
+            throw new IllegalStateException("encore.raw.window-days must be 1 or more, not " + windowDays);
+        }
+        registry.bind("rawLakeListing", new RawLakeListing(rawClaims, windowDays, text(p, "encore.lake.root"), Clock.systemUTC()));
         // exports reconcile with polled plays by the same rule
         ZipLimits limits = new ZipLimits(number(p, "encore.zip.max-entry-bytes"), number(p, "encore.zip.max-total-bytes"),
                 integer(p, "encore.zip.max-ratio"), integer(p, "encore.zip.max-entries"));
