@@ -133,6 +133,7 @@ public final class ExportImporter {
         } catch (UnreadableExportException e) {
             return rejectWhole(sourcePath, user, sourceKind, file.getFileName() + " " + e.getMessage(), runs);
         }
+        closeGapsSpannedTogether(user, runs);
         return FileReport.of(sourcePath, user, runs);
     }
 
@@ -204,6 +205,41 @@ public final class ExportImporter {
             LOG.info("{}: {} account-data streams took on the details of their extended records", path, written.upgraded());
         }
         return new RunReport(runId, path, format.label(), RunStatus.LOADED, counts, note);
+    }
+
+    /**
+     * Spotify splits one export into files by year and size: a gap on the boundary of two files is
+     * spanned by the archive's files together, though by neither alone.
+     */
+    private void closeGapsSpannedTogether(String user, List<RunReport> runs) throws SQLException {
+        List<Long> loaded = runs.stream().filter(RunReport::isLoaded).map(RunReport::runId).toList();
+        if (loaded.size() < 2) {
+            return;
+        }
+        try (Connection c = database.dataSource().getConnection()) {
+            if (!gaps.hasOpen(c, user)) {
+                return; // most users: one look-up in a small table, no scan of their streams
+            }
+            c.setAutoCommit(false);
+            store.lockUser(c, user);
+            String ids = String.join(", ", java.util.Collections.nCopies(loaded.size(), "?"));
+            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT MIN(ts_utc), MAX(ts_utc), MAX(CASE WHEN "
+                    + "ts_precision = 'minute' THEN 1 ELSE 0 END) FROM stream WHERE user_id = ? AND import_run_id IN (" + ids + ")")) {
+                ps.setString(1, user);
+                for (int i = 0; i < loaded.size(); i++) {
+                    ps.setLong(2 + i, loaded.get(i));
+                }
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getObject(1) != null) {
+                        Instant first = rs.getObject(1, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
+                        Instant last = rs.getObject(2, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
+                        gaps.closeSpanned(c, user, first, rs.getInt(3) == 1 ? last.plusSeconds(60) : last,
+                                loaded.get(loaded.size() - 1));
+                    }
+                }
+            }
+            c.commit();
+        }
     }
 
     /** What writing a history did to the {@code stream} table, and the span of its records' end times (null when none). */

@@ -58,6 +58,17 @@ public final class ListeningGaps {
         }
     }
 
+    /** Whether the user has an open gap. */
+    public boolean hasOpen(Connection c, String user) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM listening_gap WHERE user_id = ? AND closed_at IS NULL "
+                + "ORDER BY gap_from OFFSET 0 ROWS FETCH NEXT 1 ROWS ONLY")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** Closes the user's open gaps that lie within {@code [first, last]}, the span of an export's records. */
     public int closeSpanned(Connection c, String user, Instant first, Instant last, long runId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE listening_gap SET closed_at = ?, closed_by_run = ? "

@@ -225,6 +225,32 @@ class RawFileLoaderTest {
                 + "(SELECT MAX(import_run_id) FROM import_run)")).isEqualTo(1);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    @DisplayName("a gap on the boundary of two files of one export is closed by the archive that holds both")
+    void aGapBetweenTwoFilesOfOneExportIsClosedByTheirArchive(String kind) throws Exception {
+        f = new LakeFixture(kind, tmp);
+        Instant first = T0;
+        Instant later = T0.plusSeconds(86_400);
+        f.raw(path("recently-played", "ana", first.plusSeconds(3600), null), SpotifyAnswers.recentlyPlayed(50, plays(first, 5)));
+        f.raw(path("recently-played", "ana", later.plusSeconds(4 * 3600), null), SpotifyAnswers.recentlyPlayed(50, plays(later, 50)));
+        assertThat(f.count("SELECT COUNT(*) FROM listening_gap WHERE closed_at IS NULL")).isEqualTo(1);
+
+        // Spotify split the export in the middle of the gap: neither file spans it
+        Instant middle = first.plusSeconds(43_200);
+        byte[] older = SpotifyAnswers.array(List.of(SpotifyAnswers.exportRecord(A, first.minusSeconds(600), 200_000, "ios"),
+                SpotifyAnswers.exportRecord(B, middle, 200_000, "ios")));
+        byte[] newer = SpotifyAnswers.array(List.of(SpotifyAnswers.exportRecord(C, middle.plusSeconds(600), 200_000, "ios"),
+                SpotifyAnswers.exportRecord(A, later.plusSeconds(86_400), 200_000, "ios")));
+        Path zip = dev.encore.Zips.builder()
+                .add("My Spotify Data/Spotify Extended Streaming History/Streaming_History_Audio_2026_7.json", older)
+                .add("My Spotify Data/Spotify Extended Streaming History/Streaming_History_Audio_2026_8.json", newer)
+                .writeTo(tmp.resolve("export.zip"));
+        assertThat(f.export("ana", "my_spotify_data.zip", java.nio.file.Files.readAllBytes(zip)).outcome()).isEqualTo(Outcome.LOADED);
+
+        assertThat(f.count("SELECT COUNT(*) FROM listening_gap WHERE closed_at IS NULL")).isZero();
+    }
+
     /** What an enrichment run's SQL step reads (the file the route runs). */
     private List<String> missingIds(String resource) throws Exception {
         String sql;
