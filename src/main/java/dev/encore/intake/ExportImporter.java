@@ -25,11 +25,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -54,7 +58,7 @@ public final class ExportImporter {
 
     /** With the default match tolerance (docs/reconciliation.md) and the system clock. */
     public ExportImporter(Database database, ImportStore store, ZipLimits zipLimits, int batchSize) {
-        this(database, store, zipLimits, batchSize, new PlayReconciler(Duration.ofSeconds(90)),
+        this(database, store, zipLimits, batchSize, new PlayReconciler(PlayReconciler.DEFAULT_TOLERANCE),
                 new ListeningGaps(database.dataSource(), Clock.systemUTC()));
     }
 
@@ -222,17 +226,17 @@ public final class ExportImporter {
             }
             c.setAutoCommit(false);
             store.lockUser(c, user);
-            String ids = String.join(", ", java.util.Collections.nCopies(loaded.size(), "?"));
-            try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT MIN(ts_utc), MAX(ts_utc), MAX(CASE WHEN "
+            String ids = String.join(", ", Collections.nCopies(loaded.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement("SELECT MIN(ts_utc), MAX(ts_utc), MAX(CASE WHEN "
                     + "ts_precision = 'minute' THEN 1 ELSE 0 END) FROM stream WHERE user_id = ? AND import_run_id IN (" + ids + ")")) {
                 ps.setString(1, user);
                 for (int i = 0; i < loaded.size(); i++) {
                     ps.setLong(2 + i, loaded.get(i));
                 }
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next() && rs.getObject(1) != null) {
-                        Instant first = rs.getObject(1, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
-                        Instant last = rs.getObject(2, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
+                        Instant first = rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+                        Instant last = rs.getObject(2, LocalDateTime.class).toInstant(ZoneOffset.UTC);
                         gaps.closeSpanned(c, user, first, rs.getInt(3) == 1 ? last.plusSeconds(60) : last,
                                 loaded.get(loaded.size() - 1));
                     }

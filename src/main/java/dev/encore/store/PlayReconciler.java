@@ -36,6 +36,8 @@ import java.util.Set;
  * the most matches, and it keeps a track played twice in a row two streams.
  */
 public final class PlayReconciler {
+    /** The tolerance of the match when none is configured (encore.raw.match-tolerance-seconds). */
+    public static final Duration DEFAULT_TOLERANCE = Duration.ofSeconds(90);
     /** Longer music streams are not looked for further back than this (a polled play's window). */
     static final Duration LONGEST_TRACK = Duration.ofHours(1);
     private static final Duration MINUTE = Duration.ofMinutes(1);

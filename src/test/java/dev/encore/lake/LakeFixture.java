@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 
 /** A real database with the raw-file loader and the export importer over it, sharing one reconciliation rule. */
 final class LakeFixture implements AutoCloseable {
@@ -29,7 +28,7 @@ final class LakeFixture implements AutoCloseable {
         this.database = Database.open(db.url(), db.user(), "", 3);
         this.tmp = tmp;
         ImportStore store = new ImportStore(database.dataSource());
-        PlayReconciler reconciler = new PlayReconciler(Duration.ofSeconds(90));
+        PlayReconciler reconciler = new PlayReconciler(PlayReconciler.DEFAULT_TOLERANCE);
         ListeningGaps gaps = new ListeningGaps(database.dataSource(), Clock.systemUTC());
         this.loader = new RawFileLoader(database, store, reconciler, gaps);
         this.importer = new ExportImporter(database, store, ZipLimits.DEFAULT, 500, reconciler, gaps);
