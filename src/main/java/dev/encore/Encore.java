@@ -82,6 +82,8 @@ public final class Encore {
         Main main = newMain(cmd);
         main.addOverrideProperty("encore.local.enabled", "false");
         main.addOverrideProperty("encore.adls.enabled", "false");
+        main.addOverrideProperty("encore.raw.enabled", "false");
+        main.addOverrideProperty("encore.raw.local-enabled", "false");
         main.addOverrideProperty("encore.enrich.scheduled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("camel.server.enabled", "false");

@@ -112,6 +112,30 @@ class RawIntakeRouteTest {
     }
 
     @Test
+    @DisplayName("the raw intake polls in `serve`, not in one-shot commands, and encore.raw.enabled=false stops it")
+    void onlyTheServerPollsTheLake() throws Exception {
+        db = TestDatabases.h2();
+        Path lakeDir = Files.createDirectories(tmp.resolve("lake"));
+        try (EncoreApp app = local(lakeDir)) {
+            assertThat(app.camel().getRouteController().getRouteStatus("raw-intake-local").isStarted()).isTrue();
+        }
+        org.apache.camel.main.Main oneShot = dev.encore.Encore.newOneShotMain(dev.encore.cli.CommandLine.parse("enrich", "--db", db.url()));
+        oneShot.addOverrideProperty("encore.db.user", db.user());
+        oneShot.addOverrideProperty("encore.scheduler.name", "encore-test-" + java.util.UUID.randomUUID());
+        oneShot.start();
+        try {
+            assertThat(oneShot.getCamelContext().getRouteController().getRouteStatus("raw-intake-local").isStarted()).isFalse();
+            assertThat(oneShot.getCamelContext().getRouteController().getRouteStatus("raw-intake-adls").isStarted()).isFalse();
+        } finally {
+            oneShot.stop();
+        }
+        try (EncoreApp app = EncoreApp.start(db.url(), db.user(), Map.of("encore.lake.dir", lakeDir.toString(),
+                "encore.raw.enabled", "false", "encore.enrich.scheduled", "false"))) {
+            assertThat(app.camel().getRouteController().getRouteStatus("raw-intake-local").isStarted()).isFalse();
+        }
+    }
+
+    @Test
     @DisplayName("after the first listing, folders older than the window are not walked; the next start walks them once")
     void oldFoldersAreWalkedOnlyOnceAfterStart() throws Exception {
         db = TestDatabases.h2();
