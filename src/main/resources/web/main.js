@@ -4,6 +4,7 @@ import { getJson } from './api.js';
 import { showConnection } from './connection.js';
 import { fillPeriods, fillUsers, readUrl, writeUrl } from './controls.js';
 import { $ } from './dom.js';
+import { showGaps } from './gaps.js';
 import { render } from './render.js';
 import { drawStory, saveStory } from './story.js';
 
@@ -16,6 +17,7 @@ const ui = {
   rank: $('#rank-select'),
   apply: $('#apply'),
   error: $('#error'),
+  gaps: $('#gaps'),
   empty: $('#empty'),
   main: $('#main'),
   storyOpen: $('#story-open'),
@@ -100,6 +102,7 @@ async function load({ push = true } = {}) {
     ui.main.hidden = false;
     ui.storyOpen.disabled = false;
     setState('ready');
+    showGaps(ui.gaps, answer.user, users);
   } catch (e) {
     if (e.name === 'AbortError' || seq !== requestSeq) return;
     if (data) ui.main.classList.add('stale');

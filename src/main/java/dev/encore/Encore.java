@@ -119,6 +119,8 @@ public final class Encore {
         Main main = newMain(cmd);
         main.addOverrideProperty("encore.local.enabled", "false");
         main.addOverrideProperty("encore.adls.enabled", "false");
+        main.addOverrideProperty("encore.raw.enabled", "false");
+        main.addOverrideProperty("encore.raw.local-enabled", "false");
         main.addOverrideProperty("encore.enrich.scheduled", "false");
         main.addOverrideProperty("encore.live.enabled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");

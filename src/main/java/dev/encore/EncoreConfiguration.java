@@ -20,7 +20,13 @@ import dev.encore.intake.ExportImporter;
 import dev.encore.intake.ImportFileProcessor;
 import dev.encore.intake.LocalFileMover;
 import dev.encore.intake.SourceUsers;
+import dev.encore.lake.RawClaims;
+import dev.encore.lake.RawFileLoader;
+import dev.encore.lake.RawIntake;
+import dev.encore.lake.RawLakeListing;
 import dev.encore.store.ArtistFirstStreams;
+import dev.encore.store.ListeningGaps;
+import dev.encore.store.PlayReconciler;
 import dev.encore.store.Database;
 import dev.encore.store.Dialect;
 import dev.encore.store.FileClaimRepository;
@@ -101,16 +107,14 @@ public class EncoreConfiguration implements CamelConfiguration {
                 || Boolean.parseBoolean(text(p, "encore.live.enabled")));
 
         ImportStore store = new ImportStore(database.dataSource());
-        ZipLimits limits = new ZipLimits(number(p, "encore.zip.max-entry-bytes"), number(p, "encore.zip.max-total-bytes"),
-                integer(p, "encore.zip.max-ratio"), integer(p, "encore.zip.max-entries"));
         registry.bind("importStore", store);
-        registry.bind("importFile", new ImportFileProcessor(
-                new ExportImporter(database, store, limits, integer(p, "encore.import.batch-size"))));
+        // importFile is bound in bindRawIntake: exports reconcile with polled plays
         FileClaimRepository claims = new FileClaimRepository(database.dataSource(),
                 Duration.ofMinutes(number(p, "encore.claims.lease-minutes")), Clock.systemUTC());
         registry.bind("fileClaims", claims);
         registry.bind("sourceUsers", new SourceUsers(text(p, "encore.default-user")));
         registry.bind("localFileMover", new LocalFileMover(Path.of(text(p, "encore.inbox.dir")), claims));
+        bindRawIntake(p, registry, database, store, claims);
 
         CatalogueStore catalogue = new CatalogueStore(database.dataSource());
         registry.bind("catalogueStore", catalogue);
@@ -150,6 +154,8 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("insightsApi", new InsightsApi(new InsightsStore(database.dataSource(),
                 number(p, "encore.insights.cache-max-streams")), zones, rules,
                 Clock.systemUTC()));
+        registry.bind("gapsApi", new dev.encore.insights.GapsApi(
+                (ListeningGaps) registry.lookupByName("listeningGaps"), zones));
         registry.bind("dashboardAssets", new DashboardAssets());
         registry.bind("platform-http-engine", new ApiHttpEngine(integer(p, "camel.server.port")));
     }
@@ -230,6 +236,27 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("liveCallOutcome", new org.apache.camel.processor.aggregate.UseOriginalAggregationStrategy());
         registry.bind("liveWorkerPool", context.getExecutorServiceManager().newFixedThreadPool(
                 EncoreConfiguration.class, "live-worker", concurrency));
+    }
+
+    /** Raw zone -> SQL (routes/raw-intake.camel.yaml): the loader, the claims with their cache, the listing's window. */
+    private static void bindRawIntake(PropertiesComponent p, Registry registry, Database database, ImportStore store,
+            FileClaimRepository claims) {
+        PlayReconciler reconciler = new PlayReconciler(Duration.ofSeconds(number(p, "encore.raw.match-tolerance-seconds")));
+        ListeningGaps gaps = new ListeningGaps(database.dataSource(), Clock.systemUTC());
+        registry.bind("listeningGaps", gaps);
+        registry.bind("rawIntake", new RawIntake(new RawFileLoader(database, store, reconciler, gaps)));
+        RawClaims rawClaims = new RawClaims(claims);
+        registry.bind("rawClaims", rawClaims);
+        int windowDays = integer(p, "encore.raw.window-days");
+        if (windowDays < 1) { // a file fetched before midnight and listed after it must still be in the window
+            throw new IllegalStateException("encore.raw.window-days must be 1 or more, not " + windowDays);
+        }
+        registry.bind("rawLakeListing", new RawLakeListing(rawClaims, windowDays, text(p, "encore.lake.root"), Clock.systemUTC()));
+        // exports reconcile with polled plays by the same rule
+        ZipLimits limits = new ZipLimits(number(p, "encore.zip.max-entry-bytes"), number(p, "encore.zip.max-total-bytes"),
+                integer(p, "encore.zip.max-ratio"), integer(p, "encore.zip.max-entries"));
+        registry.bind("importFile", new ImportFileProcessor(new ExportImporter(database, store, limits,
+                integer(p, "encore.import.batch-size"), reconciler, gaps)));
     }
 
     /** The enrichment beans: a planner, an answer mapper and a failure policy around one pause and one tally. */

@@ -10,6 +10,10 @@
 --   ${go}          GO on SQL Server, nothing elsewhere: Flyway sends SQL Server a script in batches
 --                  between GOs, and a CREATE VIEW must begin its batch
 -- DROP VIEW IF EXISTS works on H2, PostgreSQL, SQL Server 2016+ and Azure SQL; dependants go first.
+DROP VIEW IF EXISTS v_listening_gap;
+DROP VIEW IF EXISTS v_saved_track;
+DROP VIEW IF EXISTS v_top_item;
+DROP VIEW IF EXISTS v_playlist_item;
 DROP VIEW IF EXISTS v_yearly_top_genres;
 DROP VIEW IF EXISTS v_yearly_top_artists;
 DROP VIEW IF EXISTS v_yearly_top_tracks;
@@ -54,7 +58,12 @@ SELECT s.stream_id,
        s.show_name,
        s.episode_name,
        s.platform,
-       s.conn_country
+       s.conn_country,
+       s.source,                                   -- export, or api (a play polled from the Web API)
+       CASE WHEN s.ms_played_estimated = ${true} THEN 1 ELSE 0 END AS is_estimated,  -- ms_played is the track's length
+       CASE WHEN s.api_played_at IS NOT NULL THEN 1 ELSE 0 END AS is_api_confirmed,  -- an export stream the Web API also listed
+       s.context_type,
+       s.context_uri
 FROM stream s
 LEFT JOIN user_utc_offset o ON o.user_id = s.user_id AND s.ts_utc >= o.utc_from AND s.ts_utc < o.utc_to
 LEFT JOIN name_match nm ON s.track_uri IS NULL AND nm.content_hash = s.content_hash
@@ -107,3 +116,34 @@ JOIN (SELECT DISTINCT artist_id, genre_id FROM artist_genre) ag ON ag.artist_id 
 JOIN genre g ON g.genre_id = ag.genre_id
 WHERE v.is_music = 1 AND v.is_incognito = 0
 GROUP BY v.user_id, v.local_year, g.name;
+${go}
+
+-- The Web API's view of each user's library (docs/raw-zone.md), as of the newest fetch.
+CREATE VIEW v_playlist_item AS
+SELECT i.user_id, i.playlist_id, p.playlist_name, p.owner_name, p.is_collaborative, p.snapshot_id,
+       i.position, i.item_type, i.item_uri,
+       CASE WHEN i.item_uri LIKE 'spotify:track:%' THEN SUBSTRING(i.item_uri, 15, 22) END AS track_id,
+       i.item_name, i.artist_name, i.album_name, CAST(i.duration_ms AS BIGINT) AS duration_ms,
+       CASE WHEN i.is_local = ${true} THEN 1 ELSE 0 END AS is_local,
+       i.added_at, i.added_by, i.fetched_at
+FROM playlist_item i
+LEFT JOIN playlist p ON p.user_id = i.user_id AND p.playlist_id = i.playlist_id;
+${go}
+
+-- Every day's top tracks and artists per time range (short_term ~4 weeks, medium_term ~6 months, long_term ~1 year).
+CREATE VIEW v_top_item AS
+SELECT user_id, item_kind, time_range, snapshot_date, item_rank, item_uri, item_name, artist_name, album_name, fetched_at
+FROM top_item;
+${go}
+
+CREATE VIEW v_saved_track AS
+SELECT user_id, track_uri, SUBSTRING(track_uri, 15, 22) AS track_id, track_name, artist_name, album_name,
+       CAST(duration_ms AS BIGINT) AS duration_ms, added_at, CAST(added_at AS DATE) AS added_date
+FROM saved_track;
+${go}
+
+-- Stretches of time whose plays the Web API may have left out, until an export closes them.
+CREATE VIEW v_listening_gap AS
+SELECT user_id, gap_from, gap_to, opened_at, closed_at,
+       CASE WHEN closed_at IS NULL THEN 1 ELSE 0 END AS is_open
+FROM listening_gap;

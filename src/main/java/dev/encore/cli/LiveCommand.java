@@ -1,6 +1,8 @@
 package dev.encore.cli;
 
 import dev.encore.Encore;
+import dev.encore.intake.FileReport;
+import dev.encore.intake.Headers;
 import dev.encore.live.LiveStats;
 import dev.encore.live.LiveTicks;
 import dev.encore.live.LiveTicks.TickState;
@@ -40,18 +42,17 @@ public final class LiveCommand {
 
     /**
      * What one tick did. Calls, raw files and plays are this process's; the users' outcomes are
-     * the tick's, whichever replica polled them. The raw intake's count of plays new to the
-     * warehouse belongs here too, once it runs after the tick.
+     * the tick's, whichever replica polled them; the loads are of the raw files this process wrote.
      */
     public record Summary(long tickId, Map<String, Integer> calls, int rawFiles, int plays, int fullPages, int deferredCalls,
-            TickState tick, Instant pausedUntil, String pauseReason) {
+            TickState tick, Instant pausedUntil, String pauseReason, Loads loads) {
         public int totalCalls() {
             return calls.values().stream().mapToInt(Integer::intValue).sum();
         }
 
-        /** 0: every user was polled, or Spotify asked for a pause; 1: a user failed. */
+        /** 0: every user was polled, or Spotify asked for a pause; 1: a user failed, or a raw file was rejected. */
         public int exitCode() {
-            return tick.count("failed") > 0 || !tick.finished() ? 1 : 0;
+            return tick.count("failed") > 0 || !tick.finished() || (loads != null && loads.rejected() > 0) ? 1 : 0;
         }
     }
 
@@ -67,7 +68,7 @@ public final class LiveCommand {
                 return 1;
             }
             long tickId = result.getMessage().getHeader("EncoreLiveTick", Long.class);
-            Summary s = summary(camel, tickId);
+            Summary s = summary(camel, tickId, load(camel));
             print(s);
             return s.exitCode();
         } finally {
@@ -75,7 +76,60 @@ public final class LiveCommand {
         }
     }
 
-    private static Summary summary(CamelContext camel, long tickId) throws Exception {
+    /**
+     * What loading the raw files of this tick gave: plays new to the warehouse (those an export
+     * already held are not new), gaps opened, files a running replica had loaded already.
+     * Null when the lake is ADLS: the raw intake of the running replicas loads those.
+     */
+    public record Loads(int files, int playsNew, int gapsOpened, int loadedElsewhere, int rejected) {
+    }
+
+    /** Loads the raw files this tick wrote, through the raw intake's own route and claim. */
+    private static Loads load(CamelContext camel) throws Exception {
+        if (Boolean.parseBoolean(camel.resolvePropertyPlaceholders("{{encore.adls.enabled}}"))) {
+            return null;
+        }
+        LiveStats stats = camel.getRegistry().lookupByNameAndType("liveStats", LiveStats.class);
+        javax.sql.DataSource db = camel.getRegistry().lookupByNameAndType("database", dev.encore.store.Database.class).dataSource();
+        java.nio.file.Path lake = java.nio.file.Path.of(camel.resolvePropertyPlaceholders("{{encore.lake.dir}}"));
+        int files = 0, playsNew = 0, gaps = 0, elsewhere = 0, rejected = 0;
+        for (String path : stats.written()) {
+            Exchange loaded = camel.createProducerTemplate().request("direct:raw-load-local", ex -> {
+                ex.getMessage().setBody(lake.resolve(path).toFile());
+                ex.getMessage().setHeader(Headers.SOURCE_PATH, path);
+            });
+            if (loaded.getException() != null) {
+                throw loaded.getException();
+            }
+            FileReport report = loaded.getMessage().getHeader(Headers.REPORT, FileReport.class);
+            if (report == null) {
+                elsewhere++; // claimed by a running Encore's raw intake first
+                continue;
+            }
+            files++;
+            rejected += report.outcome() == dev.encore.intake.Outcome.REJECTED ? 1 : 0;
+            for (var run : report.runs()) {
+                // the other kinds' rows are playlists, tops and saved tracks, not plays
+                if (run.format() != null && run.format().endsWith("recently-played")) {
+                    playsNew += run.counts().inserted();
+                    gaps += (int) count(db, "SELECT COUNT(*) FROM listening_gap WHERE opened_by_run = ?", run.runId());
+                }
+            }
+        }
+        return new Loads(files, playsNew, gaps, elsewhere, rejected);
+    }
+
+    private static long count(javax.sql.DataSource db, String sql, long id) throws java.sql.SQLException {
+        try (var c = db.getConnection(); var ps = c.prepareStatement(sql)) {
+            ps.setLong(1, id);
+            try (var rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static Summary summary(CamelContext camel, long tickId, Loads loads) throws Exception {
         LiveTicks ticks = camel.getRegistry().lookupByNameAndType("liveTicks", LiveTicks.class);
         LiveStats stats = camel.getRegistry().lookupByNameAndType("liveStats", LiveStats.class);
         SpotifyPause pause = new SpotifyPause(
@@ -89,13 +143,21 @@ public final class LiveCommand {
             state = ticks.state(tickId);
         }
         return new Summary(tickId, stats.calls(), stats.rawFiles(), stats.plays(), stats.fullPages(), stats.deferred(), state,
-                pause.activeUntil().orElse(null), pause.activeReason().orElse(null));
+                pause.activeUntil().orElse(null), pause.activeReason().orElse(null), loads);
     }
 
     private void print(Summary s) {
         s.calls().forEach((endpoint, n) -> out.printf("%-36s %6d call(s)%n", endpoint, n));
         out.printf("tick %d: %d call(s), %d raw file(s) written, %d play(s) in the answers%n", s.tickId(), s.totalCalls(),
                 s.rawFiles(), s.plays());
+        if (s.loads() == null) {
+            out.println("the raw files are in ADLS: a running Encore's raw intake loads them into SQL");
+        } else {
+            Loads l = s.loads();
+            out.printf("loaded: %d raw file(s), %d play(s) new to the warehouse, %d gap(s) opened%s%s%n", l.files(),
+                    l.playsNew(), l.gapsOpened(), l.loadedElsewhere() == 0 ? "" : ", " + l.loadedElsewhere()
+                            + " loaded by a running Encore already", l.rejected() == 0 ? "" : ", " + l.rejected() + " REJECTED");
+        }
         if (s.fullPages() > 0) {
             out.printf("%d user(s) played 50 or more tracks since the last tick: older plays may be missing until an export "
                     + "fills the gap%n", s.fullPages());

@@ -102,7 +102,7 @@ public final class InsightsApi {
      * A name no import could have made (a NUL, a slash, 101 characters) is nobody, said before it
      * reaches the database, which would refuse some of them with an error of its own.
      */
-    private static void known(String user) {
+    static void known(String user) {
         if (!dev.encore.intake.SourceUsers.isValid(user)) {
             throw new UnknownUserException(user == null ? "" : user.replaceAll("\\p{Cntrl}", "?"));
         }
@@ -132,6 +132,7 @@ public final class InsightsApi {
     /** A user as listed: with the zone their report uses, the default one unless they set their own. */
     private UserSummary withZone(UserSummary u) {
         return u.timeZone() != null ? u
-                : new UserSummary(u.user(), u.streams(), u.firstStream(), u.lastStream(), zones.defaultZone().getId());
+                : new UserSummary(u.user(), u.streams(), u.firstStream(), u.lastStream(), zones.defaultZone().getId(),
+                        u.openGaps());
     }
 }

@@ -18,8 +18,13 @@ import javax.sql.DataSource;
 
 /** The SQL behind the insights: users, their histories (kept in memory), the catalogue, first plays. */
 public final class InsightsStore {
-    /** A user and the extent of their history. */
-    public record UserSummary(String user, long streams, String firstStream, String lastStream, String timeZone) {
+    /**
+     * A user and the extent of their history.
+     *
+     * @param openGaps stretches of time whose plays the Web API may have left out (see ListeningGaps)
+     */
+    public record UserSummary(String user, long streams, String firstStream, String lastStream, String timeZone,
+            long openGaps) {
     }
 
     // the natural key's index gives the time order; the catalogue is joined in memory (CatalogueSnapshot)
@@ -42,28 +47,30 @@ public final class InsightsStore {
 
     /**
      * Every user with the extent of their history. Counting a million streams would read them all;
-     * the loads' own counts say the same (streams are only ever added by loads), and the first and
-     * last stream are the two ends of the natural key's index.
+     * the loads' own counts say the same (streams are only added by loads, and only removed when an
+     * export takes a polled play's place, which its run counts as replaced), and the first and last
+     * stream are the two ends of the natural key's index.
      */
     public List<UserSummary> users() throws SQLException {
         List<UserSummary> users = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT u.user_id, u.time_zone,
-                           (SELECT COALESCE(SUM(r.records_inserted), 0) FROM import_run r
-                            WHERE r.user_id = u.user_id AND r.status = ?)
+                           (SELECT COALESCE(SUM(r.records_inserted - r.records_replaced), 0) FROM import_run r
+                            WHERE r.user_id = u.user_id AND r.status = ?),
+                           (SELECT COUNT(*) FROM listening_gap g WHERE g.user_id = u.user_id AND g.closed_at IS NULL)
                     FROM app_user u ORDER BY u.user_id""")) {
                 ps.setString(1, RunStatus.LOADED.dbValue());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        users.add(new UserSummary(rs.getString(1), rs.getLong(3), null, null, rs.getString(2)));
+                        users.add(new UserSummary(rs.getString(1), rs.getLong(3), null, null, rs.getString(2), rs.getLong(4)));
                     }
                 }
             }
             List<UserSummary> withExtent = new ArrayList<>(users.size());
             for (UserSummary u : users) {
                 withExtent.add(new UserSummary(u.user(), u.streams(), text(edge(c, u.user(), "ASC")),
-                        text(edge(c, u.user(), "DESC")), u.timeZone()));
+                        text(edge(c, u.user(), "DESC")), u.timeZone(), u.openGaps()));
             }
             return withExtent;
         }

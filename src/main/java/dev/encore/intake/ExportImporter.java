@@ -12,6 +12,8 @@ import dev.encore.store.ArtistFirstStreams;
 import dev.encore.store.Database;
 import dev.encore.store.ImportStore;
 import dev.encore.store.ImportStore.RunCounts;
+import dev.encore.store.ListeningGaps;
+import dev.encore.store.PlayReconciler;
 import dev.encore.store.RunStatus;
 import dev.encore.store.StreamUpserter;
 import java.io.BufferedInputStream;
@@ -23,8 +25,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -44,12 +53,24 @@ public final class ExportImporter {
     private final ImportStore store;
     private final ZipLimits zipLimits;
     private final int batchSize;
+    private final PlayReconciler reconciler;
+    private final ListeningGaps gaps;
 
+    /** With the default match tolerance (docs/reconciliation.md) and the system clock. */
     public ExportImporter(Database database, ImportStore store, ZipLimits zipLimits, int batchSize) {
+        this(database, store, zipLimits, batchSize, new PlayReconciler(PlayReconciler.DEFAULT_TOLERANCE),
+                new ListeningGaps(database.dataSource(), Clock.systemUTC()));
+    }
+
+    /** @param reconciler matches the export's streams with polled plays of the same time (docs/reconciliation.md) */
+    public ExportImporter(Database database, ImportStore store, ZipLimits zipLimits, int batchSize,
+            PlayReconciler reconciler, ListeningGaps gaps) {
         this.database = database;
         this.store = store;
         this.zipLimits = zipLimits;
         this.batchSize = batchSize;
+        this.reconciler = reconciler;
+        this.gaps = gaps;
     }
 
     @FunctionalInterface
@@ -116,6 +137,7 @@ public final class ExportImporter {
         } catch (UnreadableExportException e) {
             return rejectWhole(sourcePath, user, sourceKind, file.getFileName() + " " + e.getMessage(), runs);
         }
+        closeGapsSpannedTogether(user, runs);
         return FileReport.of(sourcePath, user, runs);
     }
 
@@ -166,7 +188,8 @@ public final class ExportImporter {
         store.lockUser(c, user);
         ArtistFirstStreams firsts = new ArtistFirstStreams();
         Written written = writeStreams(c, reader, runId, user, firsts);
-        if (format.precision() == TimePrecision.MINUTE || written.upgraded() > 0) {
+        PlayReconciler.Result polled = withPolledPlays(c, user, written, format.precision(), runId);
+        if (format.precision() == TimePrecision.MINUTE || written.upgraded() > 0 || polled.changedStreams()) {
             ArtistFirstStreams.rebuild(c, user); // what was read is not what is stored
         } else {
             firsts.save(c, user);
@@ -177,15 +200,72 @@ public final class ExportImporter {
         RunCounts counts = counts(reader, written.inserted());
         String note = refusalNote(reader, name);
         store.finishRun(c, runId, RunStatus.LOADED, format.label(), counts, note, reader.rejections());
+        store.noteReconciliation(c, runId, polled.newlyConfirmed(), polled.streamsDeleted() - polled.streamsInserted());
         c.commit();
+        if (polled.newlyConfirmed() > 0) {
+            LOG.info("{}: confirmed {} polled plays (the export's streams take their place)", path, polled.newlyConfirmed());
+        }
         if (written.upgraded() > 0) {
             LOG.info("{}: {} account-data streams took on the details of their extended records", path, written.upgraded());
         }
         return new RunReport(runId, path, format.label(), RunStatus.LOADED, counts, note);
     }
 
-    /** What writing a history did to the {@code stream} table. */
-    private record Written(int inserted, int upgraded) {
+    /**
+     * Spotify splits one export into files by year and size: a gap on the boundary of two files is
+     * spanned by the archive's files together, though by neither alone.
+     */
+    private void closeGapsSpannedTogether(String user, List<RunReport> runs) throws SQLException {
+        List<Long> loaded = runs.stream().filter(RunReport::isLoaded).map(RunReport::runId).toList();
+        if (loaded.size() < 2) {
+            return;
+        }
+        try (Connection c = database.dataSource().getConnection()) {
+            if (!gaps.hasOpen(c, user)) {
+                return; // most users: one look-up in a small table, no scan of their streams
+            }
+            c.setAutoCommit(false);
+            store.lockUser(c, user);
+            String ids = String.join(", ", Collections.nCopies(loaded.size(), "?"));
+            try (PreparedStatement ps = c.prepareStatement("SELECT MIN(ts_utc), MAX(ts_utc), MAX(CASE WHEN "
+                    + "ts_precision = 'minute' THEN 1 ELSE 0 END) FROM stream WHERE user_id = ? AND import_run_id IN (" + ids + ")")) {
+                ps.setString(1, user);
+                for (int i = 0; i < loaded.size(); i++) {
+                    ps.setLong(2 + i, loaded.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getObject(1) != null) {
+                        Instant first = rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+                        Instant last = rs.getObject(2, LocalDateTime.class).toInstant(ZoneOffset.UTC);
+                        gaps.closeSpanned(c, user, first, rs.getInt(3) == 1 ? last.plusSeconds(60) : last,
+                                loaded.get(loaded.size() - 1));
+                    }
+                }
+            }
+            c.commit();
+        }
+    }
+
+    /** What writing a history did to the {@code stream} table, and the span of its records' end times (null when none). */
+    private record Written(int inserted, int upgraded, Instant first, Instant last) {
+    }
+
+    /**
+     * Closes the listening gaps the export spans, and hands the polled plays of its time to
+     * reconciliation. A user who has no polled plays then costs one indexed look-up.
+     */
+    private PlayReconciler.Result withPolledPlays(Connection c, String user, Written written, TimePrecision precision,
+            long runId) throws SQLException {
+        if (written.first() == null) {
+            return new PlayReconciler.Result(0, 0, 0);
+        }
+        // account data's end times are cut to the minute: its last stream may have ended a minute later
+        Instant last = precision == TimePrecision.MINUTE ? written.last().plusSeconds(60) : written.last();
+        gaps.closeSpanned(c, user, written.first(), last, runId);
+        if (!reconciler.hasPolledPlays(c, user, written.first(), last)) {
+            return new PlayReconciler.Result(0, 0, 0);
+        }
+        return reconciler.reconcile(c, user, written.first(), last, new ArtistFirstStreams());
     }
 
     /** Writes every good record of the history once, noting each artist's first stream on the way. */
@@ -194,12 +274,21 @@ public final class ExportImporter {
         TimePrecision precision = reader.format().precision();
         try (StreamUpserter upserter = new StreamUpserter(c, database.dialect(), user, runId,
                 precision, store.hasMinutePrecisionStreams(c, user), batchSize)) {
+            Instant first = null;
+            Instant last = null;
             for (StreamRecord r = reader.next(); r != null; r = reader.next()) {
                 upserter.add(r);
                 firsts.add(r.artistName(), r.kind().dbValue(), r.incognito(), r.endedAt());
+                Instant end = r.endedAt();
+                if (first == null || end.isBefore(first)) {
+                    first = end;
+                }
+                if (last == null || end.isAfter(last)) {
+                    last = end;
+                }
             }
             upserter.flush();
-            return new Written(upserter.inserted(), upserter.upgraded());
+            return new Written(upserter.inserted(), upserter.upgraded(), first, last);
         }
     }
 

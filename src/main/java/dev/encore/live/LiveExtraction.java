@@ -177,7 +177,7 @@ public final class LiveExtraction {
             // not a Spotify failure: no retry of the call; the cursor stays, the next tick asks again
             throw new IllegalStateException("Could not write " + file.path() + " to the lake: " + e, e);
         }
-        poll.written();
+        poll.written(file.path());
         JsonNode answer = JSON.readTree(bytes);
         String user = poll.user();
         switch (request.kind()) {

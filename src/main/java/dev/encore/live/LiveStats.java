@@ -10,6 +10,7 @@ public final class LiveStats {
     private final Map<String, AtomicInteger> calls = new TreeMap<>();
     private final Map<String, AtomicInteger> users = new TreeMap<>();
     private final AtomicInteger rawFiles = new AtomicInteger();
+    private final java.util.Queue<String> written = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final AtomicInteger plays = new AtomicInteger();
     private final AtomicInteger deferred = new AtomicInteger();
     private final AtomicInteger renewals = new AtomicInteger();
@@ -27,7 +28,8 @@ public final class LiveStats {
         metrics.counter("encore.live.calls", "endpoint", endpoint).increment();
     }
 
-    void rawFile() {
+    void rawFile(String path) {
+        written.add(path);
         rawFiles.incrementAndGet();
         metrics.counter("encore.live.raw.files").increment();
     }
@@ -71,6 +73,11 @@ public final class LiveStats {
             users.forEach((k, v) -> done.put(k, v.get()));
         }
         return done;
+    }
+
+    /** The lake paths of the raw files this process wrote, in the order written. */
+    public java.util.List<String> written() {
+        return java.util.List.copyOf(written);
     }
 
     public int rawFiles() {

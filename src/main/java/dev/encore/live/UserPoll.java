@@ -105,9 +105,9 @@ public final class UserPoll implements SpotifyCaller {
         stats.called(current.kind().endpoint());
     }
 
-    void written() {
+    void written(String path) {
         rawFiles++;
-        stats.rawFile();
+        stats.rawFile(path);
     }
 
     void played(int n) {

@@ -97,6 +97,36 @@ public final class FileClaimRepository extends ServiceSupport implements Idempot
         }
     }
 
+    /** Whether the file was claimed and its load finished (by this replica or another). */
+    public boolean isDone(String key) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT 1 FROM file_claim WHERE claim_id = ? AND status = 'done'")) {
+            ps.setString(1, id(key));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new RuntimeCamelException("Could not look up claim " + key, e);
+        }
+    }
+
+    /** The keys of the finished claims that start with {@code prefix}, for a cache in front of this repository. */
+    public java.util.List<String> doneKeys(String prefix) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT claim_key FROM file_claim WHERE status = 'done' AND claim_key LIKE ?")) {
+            ps.setString(1, prefix + "%"); // a literal prefix such as "raw:" (no LIKE wildcards in it)
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    keys.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new RuntimeCamelException("Could not read the claims of " + prefix, e);
+        }
+        return keys;
+    }
+
     @Override
     public boolean remove(String key) {
         return update("DELETE FROM file_claim WHERE claim_id = ?", key);

@@ -136,6 +136,23 @@ public final class ImportStore {
         }
     }
 
+    /**
+     * Records what reconciliation with polled plays did in the run's transaction: polled plays
+     * confirmed, and polled-play streams removed (net) because an export stream holds the play.
+     */
+    public void noteReconciliation(Connection c, long runId, int confirmed, int replaced) throws SQLException {
+        if (confirmed == 0 && replaced == 0) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE import_run SET records_confirmed = ?, records_replaced = ? WHERE import_run_id = ?")) {
+            ps.setInt(1, confirmed);
+            ps.setInt(2, replaced);
+            ps.setLong(3, runId);
+            ps.executeUpdate();
+        }
+    }
+
     /** Fits a text to its column; NUL characters (which PostgreSQL refuses) are dropped. */
     private static String truncate(String s, int max) {
         if (s == null) {

@@ -4,6 +4,7 @@ import static dev.encore.spotify.FakeSpotifyListening.track;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.encore.EncoreTestAccess;
+import dev.encore.TestDatabases;
 import dev.encore.live.TestUserTokens;
 import dev.encore.spotify.FakeSpotify;
 import dev.encore.spotify.FakeSpotifyListening;
@@ -63,8 +64,18 @@ class LiveCommandTest {
         assertThat(out.toString()).containsPattern("GET /v1/me/player/recently-played +2 call\\(s\\)")
                 .containsPattern("GET /v1/me/top/tracks +6 call\\(s\\)")
                 .contains(": 18 call(s), 18 raw file(s) written, 10 play(s) in the answers")
-                .contains("users: 2 polled, 1 need to reconnect, 0 failed, 0 paused");
+                .contains("users: 2 polled, 1 need to reconnect, 0 failed, 0 paused")
+                // the 10 plays are new to an empty warehouse; a first connect opens no gap
+                .contains("loaded: 18 raw file(s), 10 play(s) new to the warehouse, 0 gap(s) opened");
         assertThat(users.needsReconnect("cy")).isTrue();
+        assertThat(TestDatabases.count("jdbc:h2:file:" + tmp.resolve("db/encore"), "sa",
+                "SELECT COUNT(*) FROM stream WHERE source = 'api'")).isEqualTo(10);
+        // a second tick: nothing new, nothing loaded twice
+        out.reset();
+        assertThat(live()).isZero();
+        assertThat(out.toString()).contains("0 play(s) new to the warehouse");
+        assertThat(TestDatabases.count("jdbc:h2:file:" + tmp.resolve("db/encore"), "sa",
+                "SELECT COUNT(*) FROM stream WHERE source = 'api'")).isEqualTo(10);
     }
 
     @Test

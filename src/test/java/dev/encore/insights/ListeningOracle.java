@@ -94,6 +94,45 @@ final class ListeningOracle {
                 null, false);
     }
 
+    /** A play the Web API's recently-played listed: its track, Spotify's played_at, and the track's duration. */
+    record Polled(Instant playedAt, String uri, String artist, String track, String album, int durationMs) {
+    }
+
+    /**
+     * The exports' streams and every polled play that none of them is, the rule of
+     * docs/reconciliation.md stated plainly: a polled play is an export stream of the same track
+     * (URI or names) whose [end - ms played - 90 s, end + 90 s] holds its played_at, each export
+     * stream at most once, earlier plays choosing first among the earliest-ending streams. A polled
+     * play that is no export stream counts as music of the track's full duration.
+     */
+    ListeningOracle withPolled(List<Polled> polled) {
+        List<Stream> exported = new ArrayList<>(streams);
+        exported.sort(Comparator.comparing(Stream::end));
+        boolean[] used = new boolean[exported.size()];
+        List<Stream> all = new ArrayList<>(streams);
+        List<Polled> inOrder = new ArrayList<>(polled);
+        inOrder.sort(Comparator.comparing(Polled::playedAt));
+        for (Polled p : inOrder) {
+            boolean found = false;
+            for (int i = 0; i < exported.size() && !found; i++) {
+                Stream s = exported.get(i);
+                boolean sameTrack = p.uri().equals(s.uri())
+                        || (norm(p.artist()) + "|" + norm(p.track())).equals(norm(s.artist()) + "|" + norm(s.track()));
+                Instant earliest = s.end().minusMillis(s.ms()).minusSeconds(90);
+                Instant latest = s.end().plusSeconds(90);
+                if (!used[i] && s.music() && sameTrack && !p.playedAt().isBefore(earliest) && !p.playedAt().isAfter(latest)) {
+                    used[i] = true;
+                    found = true;
+                }
+            }
+            if (!found) {
+                all.add(new Stream(p.playedAt(), p.durationMs(), true, false, p.artist(), p.track(), p.album(), p.uri(),
+                        null, null, null, false));
+            }
+        }
+        return new ListeningOracle(all);
+    }
+
     private List<Stream> music(LocalDate from, LocalDate to, ZoneId zone) {
         Instant start = from.atStartOfDay(zone).toInstant();
         Instant end = to.atStartOfDay(zone).toInstant();

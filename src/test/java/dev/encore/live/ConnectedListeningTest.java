@@ -1,6 +1,7 @@
 package dev.encore.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
@@ -32,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The live half end to end with nothing of Encore's stood in for: an account connected through the
  * real connect flow, the hourly tick polling it with the tokens the real store keeps (refreshed
- * through the fake accounts service), the raw zone written, and a revoked consent ending in
- * "needs to reconnect" for the API and for the next tick.
+ * through the fake accounts service), the raw zone written and loaded into SQL by the raw intake,
+ * and a revoked consent ending in "needs to reconnect" for the API and for the next tick.
  */
 class ConnectedListeningTest {
     private static final String SPOTIFY_USER = "ann-spotify";
@@ -96,6 +98,10 @@ class ConnectedListeningTest {
         assertThat(Files.readAllBytes(raw.get(0))).isEqualTo(answers.get(answers.size() - 1));
         assertThat(new ObjectMapper().readTree(raw.get(0).toFile()).path("items")).hasSize(3);
         assertThat(db.count("SELECT COUNT(*) FROM live_poll WHERE user_id = 'ann' AND status = 'polled'")).isEqualTo(1);
+        // the raw intake finds the new file in the lake and loads its plays, flagged as estimates
+        await().atMost(Duration.ofMinutes(2)).until(() -> db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'ann'") == 3);
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'ann' AND source = 'api' AND ms_played_estimated = TRUE"))
+                .isEqualTo(3);
 
         // the person withdraws Encore's access at Spotify: its tokens die, the refresh is refused
         spotify.revoke(SPOTIFY_USER);

@@ -21,6 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ReportingViewsMigrationTest {
     private static final List<String> VIEWS = List.of("v_stream_enriched", "v_daily_listening", "v_hourly_listening",
             "v_yearly_top_tracks", "v_yearly_top_artists", "v_yearly_top_genres");
+    /** The views over the Web API's tables (V9), which R__ adds. */
+    private static final List<String> API_VIEWS = List.of("v_playlist_item", "v_top_item", "v_saved_track", "v_listening_gap");
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
@@ -34,6 +36,7 @@ class ReportingViewsMigrationTest {
             Database.open(db.url(), db.user(), "", 2).close();
             assertThat(reportingViewRuns(db)).isEqualTo(1);
             assertViewsAnswer(db);
+            assertViewsAnswer(db, API_VIEWS);
 
             Database.open(db.url(), db.user(), "", 2).close();
             assertThat(reportingViewRuns(db)).as("unchanged, so not run again").isEqualTo(1);
@@ -52,8 +55,12 @@ class ReportingViewsMigrationTest {
     }
 
     private static void assertViewsAnswer(TestDatabase db) throws Exception {
+        assertViewsAnswer(db, VIEWS);
+    }
+
+    private static void assertViewsAnswer(TestDatabase db, List<String> views) throws Exception {
         try (Connection c = db.connect(); Statement st = c.createStatement()) {
-            for (String view : VIEWS) {
+            for (String view : views) {
                 try (ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM " + view)) {
                     assertThat(rs.next()).as(view).isTrue();
                 }
