@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 public record RawZonePath(String path, RawKind kind, String user, Instant fetchedAt, String detail) {
     private static final Pattern LAYOUT = Pattern.compile(
             "(?:^|.*/)raw/spotify/([^/]+)/([^/]+)/(\\d{4})/(\\d{2})/(\\d{2})/(\\d{2})/(\\d{8}T\\d{6}\\.\\d{3}Z)(?:_([^/]+))?\\.json");
-    private static final DateTimeFormatter FETCHED = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'");
+    private static final DateTimeFormatter FETCHED = DateTimeFormatter.ofPattern(RawFile.FETCHED_PATTERN);
 
     /** The path's parts, or what is wrong with it. */
     public static RawZonePath parse(String path) throws RawFileException {

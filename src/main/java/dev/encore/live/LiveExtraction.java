@@ -170,7 +170,7 @@ public final class LiveExtraction {
         byte[] bytes = exchange.getMessage().getMandatoryBody(byte[].class);
         exchange.getMessage().setBody(null);
         Instant fetched = clock.instant();
-        RawFile file = new RawFile(request.kind().folder(), poll.user(), fetched, request.detail());
+        RawFile file = new RawFile(request.kind().raw(), poll.user(), fetched, request.detail());
         try {
             lake.write(file, bytes);
         } catch (IOException e) {

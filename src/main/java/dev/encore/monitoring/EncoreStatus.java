@@ -88,6 +88,11 @@ public final class EncoreStatus implements EncoreStatusMXBean {
     }
 
     @Override
+    public long getOpenGaps() {
+        return count("SELECT COUNT(*) FROM listening_gap WHERE closed_at IS NULL");
+    }
+
+    @Override
     public Map<String, Integer> getSpotifyCalls() {
         try {
             return enrichment.summary().calls();

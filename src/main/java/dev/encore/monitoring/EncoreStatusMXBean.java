@@ -29,6 +29,9 @@ public interface EncoreStatusMXBean {
     /** Connected people Spotify stopped renewing (revoked, or six months since the consent). */
     long getUsersNeedingReconnect();
 
+    /** Stretches of time in which recently-played overflowed and plays may be missing until an export fills them. */
+    long getOpenGaps();
+
     /** Web API calls this process made, per endpoint. */
     Map<String, Integer> getSpotifyCalls();
 

@@ -73,7 +73,7 @@ class LiveAdlsTest {
         var client = new DataLakeServiceClientBuilder().endpoint(adls.endpoint())
                 .credential(new StorageSharedKeyCredential(adls.accountName(), KEY)).buildClient();
         AdlsRawZone zone = new AdlsRawZone(client, FS, "");
-        RawFile file = new RawFile("recently-played", "ann", LiveFixture.START, null);
+        RawFile file = new RawFile(dev.encore.lake.RawKind.RECENTLY_PLAYED, "ann", LiveFixture.START, null);
         zone.write(file, "{\"items\":[]}".getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> zone.write(file, "{\"other\":1}".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(FileAlreadyExistsException.class);
