@@ -212,6 +212,32 @@ class ExportImporterTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
+    void aZipWithTwoEntriesOfOneNameIsRefusedWithTheReasonRatherThanLosingOne(String kind) throws Exception {
+        open(kind);
+        JsonNode sample = JSON.readTree(Samples.file("efrrowini", "Streaming_History_Audio_2022.json").toFile());
+        String name = "h/Streaming_History_Audio_2022.json";
+        Path file = Zips.builder().add(name, records(sample, 0, 5)).add("h/Streaming_History_Audio_2023.json", records(sample, 5, 7))
+                .writeTo(tmp.resolve("twins.zip"));
+        Zips.renameEntry(file, "h/Streaming_History_Audio_2023.json", name); // entries of 5 and 7 records, one name
+
+        FileReport report = importer.importFile(file, "erin/twins.zip", "erin", "local");
+
+        assertThat(report.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(report.reason()).contains("twins.zip").contains("two entries named \"" + name + "\"");
+        assertThat(db.count("SELECT COUNT(*) FROM stream")).as("no half of the records pretends to be the export").isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM import_run WHERE status = ?", LOADED.dbValue())).isZero();
+    }
+
+    private static byte[] records(JsonNode all, int from, int count) throws Exception {
+        com.fasterxml.jackson.databind.node.ArrayNode part = JSON.createArrayNode();
+        for (int i = from; i < from + count; i++) {
+            part.add(all.get(i));
+        }
+        return JSON.writeValueAsBytes(part);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
     void anEntryWhoseHeaderLiesAboutItsSizeEndsTheReadingOfItsArchive(String kind) throws Exception {
         open(kind);
         String liar = "a/Streaming_History_Audio_2023.json";
