@@ -74,7 +74,10 @@ public final class ImportCommand {
             }
             out.printf("%d file(s): %d loaded, %d skipped, %d rejected; %d new streams for user %s%n",
                     files.size(), loaded, skipped, rejected, inserted, user);
-            return rejected == 0 ? 0 : 1;
+            if (loaded == 0 && rejected == 0) {
+                err.println("encore: no file given was a streaming history; nothing was loaded");
+            }
+            return rejected == 0 && loaded > 0 ? 0 : 1;
         } finally {
             main.stop();
         }

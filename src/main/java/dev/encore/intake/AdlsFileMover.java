@@ -37,7 +37,7 @@ public final class AdlsFileMover implements Processor {
         Message in = exchange.getMessage();
         FileReport report = in.getHeader(Headers.REPORT, FileReport.class);
         String lakePath = in.getHeader(Headers.SOURCE_PATH, String.class);
-        Disposition d = Disposition.of(report, lakePath, processedDir, rejectedDir);
+        Disposition d = Disposition.of(report, lakePath, processedDir, processedDir, rejectedDir);
         if (d == null) {
             return;
         }
@@ -46,7 +46,7 @@ public final class AdlsFileMover implements Processor {
         if (parent != null) {
             fs.getDirectoryClient(parent).createIfNotExists();
         }
-        if (d.reasonPath() != null) {
+        if (d.reasonPath() != null) { // a skipped file's reason stays beside it in the processed folder
             fs.getFileClient(d.reasonPath()).upload(BinaryData.fromString(d.reasonText()), true);
         }
         DataLakeRequestConditions loadedVersion = new DataLakeRequestConditions()

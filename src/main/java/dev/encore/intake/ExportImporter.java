@@ -102,7 +102,11 @@ public final class ExportImporter {
                 : FileReport.of(sourcePath, user, List.of(
                         importJson(() -> new BufferedInputStream(Files.newInputStream(file), 1 << 16),
                                 sourcePath, file.getFileName().toString(), user, sourceKind)));
-        LOG.info("{}: {} ({} new streams)", sourcePath, report.outcome(), report.inserted());
+        if (report.outcome() == Outcome.LOADED) {
+            LOG.info("{}: {} ({} new streams)", sourcePath, report.outcome(), report.inserted());
+        } else { // the reason belongs in the log line too, not only in the .reason.txt beside the file
+            LOG.info("{}: {} ({} new streams): {}", sourcePath, report.outcome(), report.inserted(), report.reason());
+        }
         return report;
     }
 
