@@ -1,6 +1,7 @@
 package dev.encore.cli;
 
 import dev.encore.Encore;
+import dev.encore.export.PrintableNames;
 import dev.encore.intake.FileReport;
 import dev.encore.intake.Headers;
 import dev.encore.intake.SourceUsers;
@@ -59,7 +60,8 @@ public final class ImportCommand {
                     ex.getMessage().setHeader(Headers.USER, user);
                 });
                 if (result.getException() != null) {
-                    err.println("encore: " + file + " could not be imported: " + result.getException().getMessage());
+                    err.println("encore: " + PrintableNames.of(file.toString()) + " could not be imported: "
+                            + PrintableNames.of(result.getException().getMessage()));
                     rejected++;
                     continue;
                 }

@@ -5,6 +5,7 @@ import com.azure.core.util.Context;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import com.azure.storage.file.datalake.DataLakeServiceClient;
 import com.azure.storage.file.datalake.models.DataLakeRequestConditions;
+import dev.encore.export.PrintableNames;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -52,6 +53,6 @@ public final class AdlsFileMover implements Processor {
         DataLakeRequestConditions loadedVersion = new DataLakeRequestConditions()
                 .setIfMatch(in.getHeader(AdlsDownloads.ETAG_HEADER, String.class));
         fs.getFileClient(lakePath).renameWithResponse(null, d.targetPath(), loadedVersion, null, null, Context.NONE);
-        LOG.info("Moved {}/{} to {}", fileSystem, lakePath, d.targetPath());
+        LOG.info("Moved {}/{} to {}", fileSystem, PrintableNames.of(lakePath), PrintableNames.of(d.targetPath()));
     }
 }

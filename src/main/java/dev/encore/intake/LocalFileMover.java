@@ -1,5 +1,6 @@
 package dev.encore.intake;
 
+import dev.encore.export.PrintableNames;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ public final class LocalFileMover implements Processor {
             Files.writeString(target.resolveSibling(target.getFileName() + Disposition.REASON_SUFFIX), d.reasonText(),
                     StandardCharsets.UTF_8);
         }
-        LOG.info("Moved {} to {}", relative, inbox.relativize(target));
+        LOG.info("Moved {} to {}", PrintableNames.of(relative), PrintableNames.of(inbox.relativize(target).toString()));
         claims.remove(in.getHeader(Headers.CLAIM_KEY, String.class));
     }
 

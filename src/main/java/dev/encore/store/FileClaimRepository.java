@@ -1,5 +1,6 @@
 package dev.encore.store;
 
+import dev.encore.export.PrintableNames;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -75,7 +76,7 @@ public final class FileClaimRepository extends ServiceSupport implements Idempot
                 ps.setObject(4, Database.utc(now.minus(lease)));
                 boolean takenOver = ps.executeUpdate() == 1;
                 if (takenOver) {
-                    LOG.warn("Took over the abandoned claim on {} (held for more than {})", key, lease);
+                    LOG.warn("Took over the abandoned claim on {} (held for more than {})", PrintableNames.of(key), lease);
                 }
                 return takenOver;
             }

@@ -129,6 +129,23 @@ class LocalIntakeRouteTest {
     }
 
     @Test
+    void aFileNamedToForgeALogLineIsLoggedAndQuarantinedWithItsNameEscaped() throws Exception {
+        String forged = "broken\n12:00:00.000 INFO  ExportImporter               zul/x.json: LOADED (999 new streams)\u001b[2K.json";
+        try (LogCapture log = LogCapture.open()) {
+            drop("zul/" + forged, f -> Files.writeString(f, "[{\"ts\":"));
+
+            awaitFile("rejected/zul/" + forged + ".reason.txt");
+
+            String reason = Files.readString(inbox.resolve("rejected/zul/" + forged + ".reason.txt"));
+            assertThat(reason).contains("broken\\n12:00:00.000 INFO").contains("\\u001b[2K.json").doesNotContain("\u001b");
+            assertThat(reason.lines()).noneMatch(l -> l.startsWith("12:00:00.000"));
+            await().atMost(WAIT).until(() -> log.text().contains("Moved zul/broken\\n12:00"));
+            assertThat(log.text()).contains("zul/broken\\n12:00:00.000 INFO  ExportImporter               zul/x.json: LOADED")
+                    .doesNotContain("\n12:00:00.000").doesNotContain("\u001b");
+        }
+    }
+
+    @Test
     void everyKindOfBadFileIsQuarantinedWithItsReasonWhileTheOthersLoad() throws Exception {
         Path good = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
         String goodJson = Files.readString(good);
