@@ -176,7 +176,7 @@ public final class ExportImporter {
                 c.rollback();
                 return finished(runId, path, RunStatus.REJECTED, "the archive's " + e.getMessage());
             } catch (SQLException | IOException | RuntimeException e) {
-                c.rollback();
+                rollbackQuietly(c, e);
                 String problem = dataProblem(e);
                 if (problem != null) {
                     return finished(runId, path, RunStatus.REJECTED, name + " " + problem);
@@ -337,6 +337,18 @@ public final class ExportImporter {
     private RunReport finished(long runId, String path, RunStatus status, String reason) throws SQLException {
         store.finishRun(runId, status, null, RunCounts.NONE, reason, List.of());
         return new RunReport(runId, path, null, status, RunCounts.NONE, reason);
+    }
+
+    /**
+     * Rolls back after a failure without letting the rollback's own failure (the connection is
+     * gone, which may be the failure) take the place of the error that says what happened.
+     */
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /** Marks the run failed (to be retried) without hiding the original error if the database is down too. */

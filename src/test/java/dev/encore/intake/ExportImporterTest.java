@@ -281,6 +281,27 @@ class ExportImporterTest {
         assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
     }
 
+    @org.junit.jupiter.api.Test
+    void aConnectionLostMidImportIsReportedByItsCauseNotByTheFailedCleanUp() throws Exception {
+        open("postgresql");
+        // the server ends the importing session itself at its first stream row, as a failover or a killed backend does
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE FUNCTION cut_the_line() RETURNS trigger AS $$ BEGIN "
+                    + "PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END $$ LANGUAGE plpgsql");
+            st.execute("CREATE TRIGGER cut_the_line BEFORE INSERT ON stream FOR EACH ROW EXECUTE FUNCTION cut_the_line()");
+        }
+        Path file = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
+
+        SQLException thrown = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                () -> importer.importFile(file, "erin/cut.json", "erin", "cli"));
+
+        assertThat(thrown.getMessage()).as("the first error, not the rollback's").contains("terminating connection")
+                .doesNotContain("has been closed");
+        assertThat(text("SELECT status FROM import_run WHERE source_path = 'erin/cut.json'")).isEqualTo(FAILED.dbValue());
+        assertThat(text("SELECT error FROM import_run WHERE source_path = 'erin/cut.json'")).contains("terminating connection");
+        assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aNulCharacterCostsItsRecordOnly(String kind) throws Exception {
