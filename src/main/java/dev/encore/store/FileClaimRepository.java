@@ -1,7 +1,6 @@
 package dev.encore.store;
 
 import dev.encore.export.PrintableNames;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -40,13 +39,15 @@ public final class FileClaimRepository extends ServiceSupport implements Idempot
     private final Duration lease;
     private final Clock clock;
     private final String claimant;
+    private final InterruptedRuns interrupted;
 
     /** @param clock when claims are made and leases run out (a test moves it on instead of waiting) */
     public FileClaimRepository(DataSource dataSource, Duration lease, Clock clock) {
         this.dataSource = dataSource;
         this.lease = lease;
         this.clock = clock;
-        this.claimant = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
+        this.claimant = InstanceId.current().toString(); // host/pid/start: which start holds it
+        this.interrupted = new InterruptedRuns(dataSource, clock);
     }
 
     @Override
@@ -67,21 +68,34 @@ public final class FileClaimRepository extends ServiceSupport implements Idempot
                 }
             }
             // Taken before: take it over only if it is an abandoned claim (one UPDATE, so one winner)
+            String holder = holder(c, id);
             try (PreparedStatement ps = c.prepareStatement("UPDATE file_claim SET claimed_by = ?, claimed_at = ? "
-                    + "WHERE claim_id = ? AND status = 'claimed' AND claimed_at < ?")) {
+                    + "WHERE claim_id = ? AND status = 'claimed' AND claimed_at < ? AND claimed_by = ?")) {
                 Instant now = clock.instant();
                 ps.setString(1, claimant);
                 ps.setObject(2, Database.utc(now));
                 ps.setString(3, id);
                 ps.setObject(4, Database.utc(now.minus(lease)));
-                boolean takenOver = ps.executeUpdate() == 1;
+                ps.setString(5, holder);
+                boolean takenOver = holder != null && ps.executeUpdate() == 1;
                 if (takenOver) {
                     LOG.warn("Took over the abandoned claim on {} (held for more than {})", PrintableNames.of(key), lease);
+                    interrupted.markRunsOf(c, holder, "interrupted: " + holder + " held the claim on this file for more "
+                            + "than " + lease + " without finishing; " + claimant + " took it over");
                 }
                 return takenOver;
             }
         } catch (SQLException e) {
             throw new RuntimeCamelException("Could not claim " + key, e);
+        }
+    }
+
+    private static String holder(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT claimed_by FROM file_claim WHERE claim_id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 
