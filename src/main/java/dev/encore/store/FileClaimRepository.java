@@ -28,8 +28,12 @@ import org.slf4j.LoggerFactory;
  *       and then inserts, which lets both through.)</li>
  *   <li>{@link #confirm} marks the claim {@code done} once the exchange completed.</li>
  *   <li>{@link #remove} drops it when the exchange failed, so a later poll tries again.</li>
- *   <li>A claim still {@code claimed} after the lease belonged to a replica that died (or lost
- *       its database) mid-import: {@link #add} takes it over, so no file is stranded.</li>
+ *   <li>A claim is held by a start of Encore ({@link InstanceId}: host, pid, process start time).
+ *       A claim of an earlier start on this host whose process is over (killed mid-import) is taken
+ *       over at once, on the next poll after the restart. A claim of another host still
+ *       {@code claimed} after the lease belonged to a replica that died (or lost its database)
+ *       mid-import: {@link #add} takes it over then, so no file is stranded. Live replicas' claims
+ *       are never taken.</li>
  * </ul>
  */
 public final class FileClaimRepository extends ServiceSupport implements IdempotentRepository {
@@ -67,18 +71,26 @@ public final class FileClaimRepository extends ServiceSupport implements Idempot
                     throw e;
                 }
             }
-            // Taken before: take it over only if it is an abandoned claim (one UPDATE, so one winner)
+            // Taken before: take it over only if it is an abandoned claim (one UPDATE, so one winner):
+            // at once when its holder was an earlier start on this host that is over (killed mid-import),
+            // after the lease when it is another host's (only the lease can tell that it is gone)
             String holder = holder(c, id);
+            boolean holderEnded = InstanceId.parse(holder).map(InstanceId::isOverOnThisHost).orElse(false);
             try (PreparedStatement ps = c.prepareStatement("UPDATE file_claim SET claimed_by = ?, claimed_at = ? "
                     + "WHERE claim_id = ? AND status = 'claimed' AND claimed_at < ? AND claimed_by = ?")) {
                 Instant now = clock.instant();
                 ps.setString(1, claimant);
                 ps.setObject(2, Database.utc(now));
                 ps.setString(3, id);
-                ps.setObject(4, Database.utc(now.minus(lease)));
+                ps.setObject(4, Database.utc(holderEnded ? now.plusSeconds(1) : now.minus(lease)));
                 ps.setString(5, holder);
                 boolean takenOver = holder != null && ps.executeUpdate() == 1;
-                if (takenOver) {
+                if (takenOver && holderEnded) {
+                    LOG.warn("Took over the claim on {} left by the earlier Encore process {} on this host, which ended "
+                            + "before finishing it; loading it now", PrintableNames.of(key), InstanceId.parse(holder).get().pid());
+                    interrupted.markRunsOf(c, holder, "interrupted: Encore's process " + InstanceId.parse(holder).get().pid()
+                            + " ended while this run was in progress (killed or crashed); " + claimant + " took over its claim");
+                } else if (takenOver) {
                     LOG.warn("Took over the abandoned claim on {} (held for more than {})", PrintableNames.of(key), lease);
                     interrupted.markRunsOf(c, holder, "interrupted: " + holder + " held the claim on this file for more "
                             + "than " + lease + " without finishing; " + claimant + " took it over");

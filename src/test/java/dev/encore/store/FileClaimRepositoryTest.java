@@ -84,4 +84,28 @@ class FileClaimRepositoryTest {
             assertThat(rs.getString(1)).contains(other).contains("took it over");
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aClaimLeftByAnEndedStartOnThisHostIsTakenOverAtOnceButALiveOnesNever(String kind) throws Exception {
+        FileClaimRepository claims = open(kind);
+        String ended = InterruptedRunsTest.endedStartOnThisHost().toString();
+        String live = InstanceId.ofProcess(ProcessHandle.current().parent().orElseThrow()).toString();
+        String farAway = new InstanceId("another-host", 42, 1_700_000_000_000L).toString();
+        claims.add("local:bob/killed.json:10:1");
+        claims.add("local:bob/live.json:10:1");
+        claims.add("local:bob/far.json:10:1");
+        try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE file_claim SET claimed_by = '" + ended + "' WHERE claim_key = 'local:bob/killed.json:10:1'");
+            st.executeUpdate("UPDATE file_claim SET claimed_by = '" + live + "' WHERE claim_key = 'local:bob/live.json:10:1'");
+            st.executeUpdate("UPDATE file_claim SET claimed_by = '" + farAway + "' WHERE claim_key = 'local:bob/far.json:10:1'");
+        }
+
+        assertThat(claims.add("local:bob/killed.json:10:1")).as("its process is gone: no need to wait for the lease").isTrue();
+        assertThat(claims.add("local:bob/killed.json:10:1")).as("now held by this start").isFalse();
+        assertThat(claims.add("local:bob/live.json:10:1")).as("a live process on this host").isFalse();
+        assertThat(claims.add("local:bob/far.json:10:1")).as("another host, within the lease").isFalse();
+        clock.advance(LEASE.plusSeconds(1));
+        assertThat(claims.add("local:bob/far.json:10:1")).as("another host, after the lease").isTrue();
+    }
 }

@@ -37,7 +37,7 @@ class InterruptedRunsTest {
     }
 
     /** A start of Encore on this host whose process has ended, as after a kill -9. */
-    private static InstanceId endedStartOnThisHost() throws Exception {
+    static InstanceId endedStartOnThisHost() throws Exception {
         Process child = new ProcessBuilder("java", "-version").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         InstanceId started = InstanceId.ofProcess(child.toHandle());
