@@ -92,6 +92,8 @@ public final class FileClaimRepository extends ServiceSupport implements Idempot
                             + " ended while this run was in progress (killed or crashed); " + claimant + " took over its claim");
                 } else if (takenOver) {
                     LOG.warn("Took over the abandoned claim on {} (held for more than {})", PrintableNames.of(key), lease);
+                }
+                if (takenOver && !holderEnded && !holder.equals(claimant)) { // this start's own runs may be going on
                     interrupted.markRunsOf(c, holder, "interrupted: " + holder + " held the claim on this file for more "
                             + "than " + lease + " without finishing; " + claimant + " took it over");
                 }
