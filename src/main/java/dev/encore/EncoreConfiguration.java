@@ -30,6 +30,7 @@ import dev.encore.store.PlayReconciler;
 import dev.encore.store.Database;
 import dev.encore.store.Dialect;
 import dev.encore.store.FileClaimRepository;
+import dev.encore.store.InterruptedRuns;
 import dev.encore.store.ImportStore;
 import dev.encore.store.CatalogueStore;
 import dev.encore.monitoring.EncoreStatus;
@@ -108,6 +109,8 @@ public class EncoreConfiguration implements CamelConfiguration {
 
         ImportStore store = new ImportStore(database.dataSource());
         registry.bind("importStore", store);
+        // runs an earlier start of this host left 'running' when it was killed will never finish
+        new InterruptedRuns(database.dataSource(), Clock.systemUTC()).markRunsOfEndedStarts();
         // importFile is bound in bindRawIntake: exports reconcile with polled plays
         FileClaimRepository claims = new FileClaimRepository(database.dataSource(),
                 Duration.ofMinutes(number(p, "encore.claims.lease-minutes")), Clock.systemUTC());

@@ -60,6 +60,31 @@ public final class Zips {
         throw new AssertionError("no central directory header for " + entryName + " in " + zip);
     }
 
+    /**
+     * Renames an entry of a written ZIP in its local header and the central directory, to a name of
+     * the same length: how an archive with two entries of one name (which ZipOutputStream refuses
+     * to write) is made.
+     */
+    public static void renameEntry(Path zip, String from, String to) throws IOException {
+        byte[] old = from.getBytes(StandardCharsets.UTF_8);
+        byte[] now = to.getBytes(StandardCharsets.UTF_8);
+        if (old.length != now.length) {
+            throw new IllegalArgumentException("the new name must be as long as the old one");
+        }
+        byte[] b = Files.readAllBytes(zip);
+        int renamed = 0;
+        for (int i = 0; i + old.length <= b.length; i++) {
+            if (Arrays.equals(b, i, i + old.length, old, 0, old.length)) {
+                System.arraycopy(now, 0, b, i, now.length);
+                renamed++;
+            }
+        }
+        if (renamed != 2) {
+            throw new AssertionError(from + " appears " + renamed + " times in " + zip + ", not twice (local and central header)");
+        }
+        Files.write(zip, b);
+    }
+
     public Path writeTo(Path file) throws IOException {
         Files.createDirectories(file.getParent());
         try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {

@@ -80,11 +80,13 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
                       by default, or ADLS with --profile azure) watched for exports. Put files
                       for a user called NAME in inbox/NAME/; files directly in inbox/ belong to
                       the default user. Loaded files move to inbox/processed/, bad ones to
-                      inbox/rejected/ with a .reason.txt beside them.
+                      inbox/rejected/ with a .reason.txt beside them, files that are no
+                      Spotify export to inbox/skipped/ with their .reason.txt.
 
                   ./encore import [--user NAME] [--db JDBC_URL] PATH...
                       Load files, folders or ZIPs once, print what each gave, and exit:
-                      0 when every file loaded, 1 when any was rejected, 2 on bad arguments,
+                      0 when every file loaded, 1 when any was rejected or none was a
+                      streaming history (a file that is no export), 2 on bad arguments,
                       3 when Encore could not start (the database refused, a port is taken).
                       Your files are left where they are.
 

@@ -1,6 +1,7 @@
 package dev.encore.cli;
 
 import dev.encore.Encore;
+import dev.encore.export.PrintableNames;
 import dev.encore.intake.FileReport;
 import dev.encore.intake.Headers;
 import dev.encore.intake.SourceUsers;
@@ -59,7 +60,8 @@ public final class ImportCommand {
                     ex.getMessage().setHeader(Headers.USER, user);
                 });
                 if (result.getException() != null) {
-                    err.println("encore: " + file + " could not be imported: " + result.getException().getMessage());
+                    err.println("encore: " + PrintableNames.of(file.toString()) + " could not be imported: "
+                            + PrintableNames.of(result.getException().getMessage()));
                     rejected++;
                     continue;
                 }
@@ -74,7 +76,10 @@ public final class ImportCommand {
             }
             out.printf("%d file(s): %d loaded, %d skipped, %d rejected; %d new streams for user %s%n",
                     files.size(), loaded, skipped, rejected, inserted, user);
-            return rejected == 0 ? 0 : 1;
+            if (loaded == 0 && rejected == 0) {
+                err.println("encore: no file given was a streaming history; nothing was loaded");
+            }
+            return rejected == 0 && loaded > 0 ? 0 : 1;
         } finally {
             main.stop();
         }

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
@@ -17,7 +19,8 @@ import java.util.zip.ZipFile;
  * A ZIP as Spotify ships it ({@code my_spotify_data.zip}: JSON files at any folder depth, a PDF,
  * macOS {@code __MACOSX} forks), opened defensively. Nothing is ever extracted to disk; entries
  * are streamed. The archive is refused before anything is read if an entry name climbs out of
- * the archive ({@code ../}, absolute paths) or the declared sizes break the {@link ZipLimits};
+ * the archive ({@code ../}, absolute paths), two entries share a name (only one could be read)
+ * or the declared sizes break the {@link ZipLimits};
  * sizes are enforced again while reading, because headers can lie.
  */
 public final class ExportArchive implements AutoCloseable {
@@ -86,6 +89,7 @@ public final class ExportArchive implements AutoCloseable {
 
     private static List<ZipEntry> checkedEntries(ZipFile zip, ZipLimits limits) throws UnreadableExportException {
         List<ZipEntry> files = new ArrayList<>();
+        Set<String> names = new HashSet<>();
         long declaredTotal = 0;
         int count = 0;
         for (Enumeration<? extends ZipEntry> e = zip.entries(); e.hasMoreElements(); ) {
@@ -100,6 +104,11 @@ public final class ExportArchive implements AutoCloseable {
             }
             if (entry.isDirectory() || isMacOsFork(name)) {
                 continue;
+            }
+            if (!names.add(name)) {
+                // ZipFile finds an entry's bytes by its name: of two entries so named only one could be read
+                throw new UnreadableExportException("has two entries named \"" + name + "\"; only one of them "
+                        + "could be read, so the archive is refused whole rather than losing the other's records");
             }
             long size = entry.getSize();
             if (size > limits.maxEntryBytes()) {

@@ -30,8 +30,11 @@ public final class StreamingHistoryReader implements Closeable {
     public static final int MAX_KEPT_REJECTIONS = 100;
 
     private static final JsonFactory JSON = JsonFactory.builder()
-            // Room for a freak 10 MB value, which the mapper then refuses as one record
-            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(32_000_000).maxNestingDepth(64).build())
+            // Room for a freak 10 MB value, which the mapper then refuses as one record. A longer value in
+            // a field Encore reads fails the file: the parser cannot resume inside a value it gave up on.
+            // (Values of fields it does not read are skipped unbuffered, whatever their size.) Nesting is
+            // checked even while skipping, one small context a level: Jackson's default of 1000 levels.
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(32_000_000).maxNestingDepth(1000).build())
             .build();
     private static final Set<String> STREAM_KEYS = Set.of("ts", "ms_played", "endTime", "msPlayed");
     /** How many leading records may be damaged before the file is given up as unreadable. */

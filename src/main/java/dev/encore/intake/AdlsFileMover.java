@@ -5,6 +5,7 @@ import com.azure.core.util.Context;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import com.azure.storage.file.datalake.DataLakeServiceClient;
 import com.azure.storage.file.datalake.models.DataLakeRequestConditions;
+import dev.encore.export.PrintableNames;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
@@ -37,7 +38,7 @@ public final class AdlsFileMover implements Processor {
         Message in = exchange.getMessage();
         FileReport report = in.getHeader(Headers.REPORT, FileReport.class);
         String lakePath = in.getHeader(Headers.SOURCE_PATH, String.class);
-        Disposition d = Disposition.of(report, lakePath, processedDir, rejectedDir);
+        Disposition d = Disposition.of(report, lakePath, processedDir, processedDir, rejectedDir);
         if (d == null) {
             return;
         }
@@ -46,12 +47,12 @@ public final class AdlsFileMover implements Processor {
         if (parent != null) {
             fs.getDirectoryClient(parent).createIfNotExists();
         }
-        if (d.reasonPath() != null) {
+        if (d.reasonPath() != null) { // a skipped file's reason stays beside it in the processed folder
             fs.getFileClient(d.reasonPath()).upload(BinaryData.fromString(d.reasonText()), true);
         }
         DataLakeRequestConditions loadedVersion = new DataLakeRequestConditions()
                 .setIfMatch(in.getHeader(AdlsDownloads.ETAG_HEADER, String.class));
         fs.getFileClient(lakePath).renameWithResponse(null, d.targetPath(), loadedVersion, null, null, Context.NONE);
-        LOG.info("Moved {}/{} to {}", fileSystem, lakePath, d.targetPath());
+        LOG.info("Moved {}/{} to {}", fileSystem, PrintableNames.of(lakePath), PrintableNames.of(d.targetPath()));
     }
 }

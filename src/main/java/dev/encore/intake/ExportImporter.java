@@ -2,6 +2,7 @@ package dev.encore.intake;
 
 import dev.encore.export.ExportArchive;
 import dev.encore.export.ExportFormat;
+import dev.encore.export.PrintableNames;
 import dev.encore.export.RecordRejection;
 import dev.encore.export.StreamRecord;
 import dev.encore.export.StreamingHistoryReader;
@@ -86,7 +87,7 @@ public final class ExportImporter {
         if (!SourceUsers.isValid(user)) {
             String reason = sourcePath + " is in a folder whose name '" + user + "' is not a valid user name "
                     + "(1-100 letters, digits, '.', '_', '@' or '-'); move it into a folder named after its user";
-            LOG.warn(reason);
+            LOG.warn(PrintableNames.of(reason));
             return new FileReport(sourcePath, String.valueOf(user), Outcome.REJECTED, reason, List.of());
         }
         store.ensureUser(user);
@@ -102,7 +103,12 @@ public final class ExportImporter {
                 : FileReport.of(sourcePath, user, List.of(
                         importJson(() -> new BufferedInputStream(Files.newInputStream(file), 1 << 16),
                                 sourcePath, file.getFileName().toString(), user, sourceKind)));
-        LOG.info("{}: {} ({} new streams)", sourcePath, report.outcome(), report.inserted());
+        if (report.outcome() == Outcome.LOADED) {
+            LOG.info("{}: {} ({} new streams)", PrintableNames.of(sourcePath), report.outcome(), report.inserted());
+        } else { // the reason belongs in the log line too, not only in the .reason.txt beside the file
+            LOG.info("{}: {} ({} new streams): {}", PrintableNames.of(sourcePath), report.outcome(), report.inserted(),
+                    PrintableNames.of(report.reason()));
+        }
         return report;
     }
 
@@ -111,7 +117,7 @@ public final class ExportImporter {
         store.ensureUser(user);
         String reason = sourcePath + " disappeared between being listed and being read; nothing was loaded";
         RunReport run = finished(store.startRun(user, sourcePath, sourceKind), sourcePath, RunStatus.REJECTED, reason);
-        LOG.warn(reason);
+        LOG.warn(PrintableNames.of(reason));
         return new FileReport(sourcePath, user, Outcome.MISSING, reason, List.of(run));
     }
 
@@ -170,7 +176,7 @@ public final class ExportImporter {
                 c.rollback();
                 return finished(runId, path, RunStatus.REJECTED, "the archive's " + e.getMessage());
             } catch (SQLException | IOException | RuntimeException e) {
-                c.rollback();
+                rollbackQuietly(c, e);
                 String problem = dataProblem(e);
                 if (problem != null) {
                     return finished(runId, path, RunStatus.REJECTED, name + " " + problem);
@@ -203,10 +209,10 @@ public final class ExportImporter {
         store.noteReconciliation(c, runId, polled.newlyConfirmed(), polled.streamsDeleted() - polled.streamsInserted());
         c.commit();
         if (polled.newlyConfirmed() > 0) {
-            LOG.info("{}: confirmed {} polled plays (the export's streams take their place)", path, polled.newlyConfirmed());
+            LOG.info("{}: confirmed {} polled plays (the export's streams take their place)", PrintableNames.of(path), polled.newlyConfirmed());
         }
         if (written.upgraded() > 0) {
-            LOG.info("{}: {} account-data streams took on the details of their extended records", path, written.upgraded());
+            LOG.info("{}: {} account-data streams took on the details of their extended records", PrintableNames.of(path), written.upgraded());
         }
         return new RunReport(runId, path, format.label(), RunStatus.LOADED, counts, note);
     }
@@ -331,6 +337,18 @@ public final class ExportImporter {
     private RunReport finished(long runId, String path, RunStatus status, String reason) throws SQLException {
         store.finishRun(runId, status, null, RunCounts.NONE, reason, List.of());
         return new RunReport(runId, path, null, status, RunCounts.NONE, reason);
+    }
+
+    /**
+     * Rolls back after a failure without letting the rollback's own failure (the connection is
+     * gone, which may be the failure) take the place of the error that says what happened.
+     */
+    private static void rollbackQuietly(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
+        }
     }
 
     /** Marks the run failed (to be retried) without hiding the original error if the database is down too. */

@@ -1,5 +1,6 @@
 package dev.encore.intake;
 
+import dev.encore.export.PrintableNames;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -23,19 +24,22 @@ public record FileReport(String sourcePath, String user, Outcome outcome, String
         return runs.stream().mapToInt(r -> r.counts().inserted()).sum();
     }
 
-    /** The text written beside a quarantined file, and printed by {@code encore import}. */
+    /**
+     * The text written beside a quarantined file, and printed by {@code encore import}; names and
+     * reasons escaped ({@link dev.encore.export.PrintableNames}), so that each line is the line it seems.
+     */
     public String describe() {
         StringBuilder s = new StringBuilder();
-        s.append(sourcePath).append(" (user ").append(user).append("): ").append(outcome.name().toLowerCase()).append('\n');
+        s.append(PrintableNames.of(sourcePath)).append(" (user ").append(PrintableNames.of(user)).append("): ").append(outcome.name().toLowerCase()).append('\n');
         if (runs.isEmpty() && reason != null) {
-            s.append("  ").append(reason).append('\n');
+            s.append("  ").append(PrintableNames.of(reason)).append('\n');
         }
         for (RunReport r : runs) {
             s.append(String.format("  %-8s %-17s read %7d  new %7d  duplicate %7d  rejected %5d  %s%n",
                     r.status().dbValue(), r.format() == null ? "-" : r.format(), r.counts().read(), r.counts().inserted(),
-                    r.counts().duplicate(), r.counts().rejected(), r.path()));
+                    r.counts().duplicate(), r.counts().rejected(), PrintableNames.of(r.path())));
             if (r.reason() != null) {
-                s.append("           ").append(r.reason()).append('\n');
+                s.append("           ").append(PrintableNames.of(r.reason())).append('\n');
             }
         }
         if (outcome == Outcome.REJECTED && runs.stream().anyMatch(RunReport::isLoaded)) {

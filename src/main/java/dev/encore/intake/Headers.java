@@ -4,6 +4,10 @@ package dev.encore.intake;
 public final class Headers {
     /** How the file is named in reports: its path below the inbox, or in the lake. */
     public static final String SOURCE_PATH = "EncoreSourcePath";
+    /** The source path with its control characters escaped, for log lines (see {@link dev.encore.export.PrintableNames}). */
+    public static final String PRINTABLE_PATH = "EncorePrintablePath";
+    /** The user (a folder name, maybe no valid one) escaped likewise. */
+    public static final String PRINTABLE_USER = "EncorePrintableUser";
     /** {@code local}, {@code adls} or {@code cli}. */
     public static final String SOURCE_KIND = "EncoreSourceKind";
     public static final String USER = "EncoreUser";

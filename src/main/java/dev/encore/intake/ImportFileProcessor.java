@@ -1,5 +1,6 @@
 package dev.encore.intake;
 
+import dev.encore.export.PrintableNames;
 import java.io.File;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -23,6 +24,8 @@ public final class ImportFileProcessor implements Processor {
                 in.getHeader(Headers.SOURCE_KIND, "local", String.class));
         in.setHeader(Headers.OUTCOME, report.outcome().name());
         in.setHeader(Headers.REPORT, report);
+        in.setHeader(Headers.PRINTABLE_PATH, PrintableNames.of(report.sourcePath()));
+        in.setHeader(Headers.PRINTABLE_USER, PrintableNames.of(report.user()));
     }
 
     /** For the ADLS route: a file that was listed but gone when downloaded. */

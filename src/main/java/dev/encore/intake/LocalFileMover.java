@@ -1,5 +1,6 @@
 package dev.encore.intake;
 
+import dev.encore.export.PrintableNames;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves a finished inbox file to {@code inbox/processed/} or {@code inbox/rejected/} (see
+ * Moves a finished inbox file to {@code inbox/processed/}, {@code inbox/skipped/} or {@code inbox/rejected/} (see
  * {@link Disposition}), beside any earlier file of the same name, then releases its claim: the file has left the inbox, and the same file
  * dropped in again later (even with the same name, size and time) should be looked at again.
  */
@@ -33,7 +34,7 @@ public final class LocalFileMover implements Processor {
         Message in = exchange.getMessage();
         FileReport report = in.getHeader(Headers.REPORT, FileReport.class);
         String relative = in.getHeader(Exchange.FILE_NAME, String.class);
-        Disposition d = Disposition.of(report, relative, "processed", "rejected");
+        Disposition d = Disposition.of(report, relative, "processed", "skipped", "rejected");
         if (d == null) {
             return;
         }
@@ -45,7 +46,7 @@ public final class LocalFileMover implements Processor {
             Files.writeString(target.resolveSibling(target.getFileName() + Disposition.REASON_SUFFIX), d.reasonText(),
                     StandardCharsets.UTF_8);
         }
-        LOG.info("Moved {} to {}", relative, inbox.relativize(target));
+        LOG.info("Moved {} to {}", PrintableNames.of(relative), PrintableNames.of(inbox.relativize(target).toString()));
         claims.remove(in.getHeader(Headers.CLAIM_KEY, String.class));
     }
 

@@ -1,6 +1,6 @@
 package dev.encore.store;
 
-import java.lang.management.ManagementFactory;
+import dev.encore.export.PrintableNames;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -28,8 +28,12 @@ import org.slf4j.LoggerFactory;
  *       and then inserts, which lets both through.)</li>
  *   <li>{@link #confirm} marks the claim {@code done} once the exchange completed.</li>
  *   <li>{@link #remove} drops it when the exchange failed, so a later poll tries again.</li>
- *   <li>A claim still {@code claimed} after the lease belonged to a replica that died (or lost
- *       its database) mid-import: {@link #add} takes it over, so no file is stranded.</li>
+ *   <li>A claim is held by a start of Encore ({@link InstanceId}: host, pid, process start time).
+ *       A claim of an earlier start on this host whose process is over (killed mid-import) is taken
+ *       over at once, on the next poll after the restart. A claim of another host still
+ *       {@code claimed} after the lease belonged to a replica that died (or lost its database)
+ *       mid-import: {@link #add} takes it over then, so no file is stranded. Live replicas' claims
+ *       are never taken.</li>
  * </ul>
  */
 public final class FileClaimRepository extends ServiceSupport implements IdempotentRepository {
@@ -39,13 +43,15 @@ public final class FileClaimRepository extends ServiceSupport implements Idempot
     private final Duration lease;
     private final Clock clock;
     private final String claimant;
+    private final InterruptedRuns interrupted;
 
     /** @param clock when claims are made and leases run out (a test moves it on instead of waiting) */
     public FileClaimRepository(DataSource dataSource, Duration lease, Clock clock) {
         this.dataSource = dataSource;
         this.lease = lease;
         this.clock = clock;
-        this.claimant = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
+        this.claimant = InstanceId.current().toString(); // host/pid/start: which start holds it
+        this.interrupted = new InterruptedRuns(dataSource, clock);
     }
 
     @Override
@@ -65,22 +71,45 @@ public final class FileClaimRepository extends ServiceSupport implements Idempot
                     throw e;
                 }
             }
-            // Taken before: take it over only if it is an abandoned claim (one UPDATE, so one winner)
+            // Taken before: take it over only if it is an abandoned claim (one UPDATE, so one winner):
+            // at once when its holder was an earlier start on this host that is over (killed mid-import),
+            // after the lease when it is another host's (only the lease can tell that it is gone)
+            String holder = holder(c, id);
+            boolean holderEnded = InstanceId.parse(holder).map(InstanceId::isOverOnThisHost).orElse(false);
             try (PreparedStatement ps = c.prepareStatement("UPDATE file_claim SET claimed_by = ?, claimed_at = ? "
-                    + "WHERE claim_id = ? AND status = 'claimed' AND claimed_at < ?")) {
+                    + "WHERE claim_id = ? AND status = 'claimed' AND claimed_at < ? AND claimed_by = ?")) {
                 Instant now = clock.instant();
                 ps.setString(1, claimant);
                 ps.setObject(2, Database.utc(now));
                 ps.setString(3, id);
-                ps.setObject(4, Database.utc(now.minus(lease)));
-                boolean takenOver = ps.executeUpdate() == 1;
-                if (takenOver) {
-                    LOG.warn("Took over the abandoned claim on {} (held for more than {})", key, lease);
+                ps.setObject(4, Database.utc(holderEnded ? now.plusSeconds(1) : now.minus(lease)));
+                ps.setString(5, holder);
+                boolean takenOver = holder != null && ps.executeUpdate() == 1;
+                if (takenOver && holderEnded) {
+                    LOG.warn("Took over the claim on {} left by the earlier Encore process {} on this host, which ended "
+                            + "before finishing it; loading it now", PrintableNames.of(key), InstanceId.parse(holder).get().pid());
+                    interrupted.markRunsOf(c, holder, "interrupted: Encore's process " + InstanceId.parse(holder).get().pid()
+                            + " ended while this run was in progress (killed or crashed); " + claimant + " took over its claim");
+                } else if (takenOver) {
+                    LOG.warn("Took over the abandoned claim on {} (held for more than {})", PrintableNames.of(key), lease);
+                }
+                if (takenOver && !holderEnded && !holder.equals(claimant)) { // this start's own runs may be going on
+                    interrupted.markRunsOf(c, holder, "interrupted: " + holder + " held the claim on this file for more "
+                            + "than " + lease + " without finishing; " + claimant + " took it over");
                 }
                 return takenOver;
             }
         } catch (SQLException e) {
             throw new RuntimeCamelException("Could not claim " + key, e);
+        }
+    }
+
+    private static String holder(Connection c, String id) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT claimed_by FROM file_claim WHERE claim_id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 

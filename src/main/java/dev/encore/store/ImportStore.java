@@ -80,13 +80,14 @@ public final class ImportStore {
     public long startRun(String userId, String sourcePath, String sourceKind) throws SQLException {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "INSERT INTO import_run (user_id, source_path, source_kind, status, started_at) VALUES (?, ?, ?, ?, ?)",
+                     "INSERT INTO import_run (user_id, source_path, source_kind, status, started_at, instance_id) VALUES (?, ?, ?, ?, ?, ?)",
                      Statement.RETURN_GENERATED_KEYS)) {
             ps.setString(1, userId);
             ps.setString(2, truncate(sourcePath, 1024));
             ps.setString(3, sourceKind);
             ps.setString(4, RunStatus.RUNNING.dbValue());
             ps.setObject(5, Database.utc(Instant.now()));
+            ps.setString(6, InstanceId.current().toString()); // whose end would leave it running
             ps.executeUpdate();
             try (ResultSet keys = ps.getGeneratedKeys()) {
                 keys.next();

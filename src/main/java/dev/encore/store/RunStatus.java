@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** How an {@code import_run} stands. Stored lower-case in {@code import_run.status}. */
 public enum RunStatus {
-    /** Started; a run left in this state was cut off (the process or the database went away). */
+    /** Started, and (as far as anyone knows) still going. */
     RUNNING,
     /** Its good records are stored, in the transaction that wrote these counts. */
     LOADED,
@@ -13,7 +13,12 @@ public enum RunStatus {
     /** The file, or this entry of a ZIP, cannot be read; the reason says why. */
     REJECTED,
     /** The infrastructure failed (database down); the file is tried again later. */
-    FAILED;
+    FAILED,
+    /**
+     * Cut off with nothing stored: its process was gone (kill -9, a crash) or its claim was
+     * taken over; the reason says what is known. See {@link InterruptedRuns}.
+     */
+    INTERRUPTED;
 
     public String dbValue() {
         return name().toLowerCase(Locale.ROOT);

@@ -115,4 +115,26 @@ class EncoreCommandLineTest {
         assertThat(run("import", "--db", db(), good.toString(), bad.toString())).isEqualTo(1);
         assertThat(out.toString()).contains("broken.json ends in the middle").contains("1 loaded, 0 skipped, 1 rejected");
     }
+
+    @Test
+    void importingOnlyFilesThatAreNoStreamingHistoryExitsWithOneAndSaysWhy() throws Exception {
+        Path notExport = Files.writeString(tmp.resolve("notexport.json"), "{\"name\": \"groceries\", \"items\": [\"milk\"]}");
+        assertThat(run("import", "--db", db(), notExport.toString())).as("nothing loaded is no success").isEqualTo(1);
+        assertThat(out.toString()).contains("notexport.json").contains("skipped").contains("0 loaded, 1 skipped, 0 rejected");
+    }
+
+    @Test
+    void aFileThatIsNoHistoryBesideOneThatLoadedStillExitsWithZero() throws Exception {
+        Path playlist = Files.writeString(tmp.resolve("Playlist1.json"), "{\"playlists\": []}");
+        Path good = Samples.file("efrrowini", "Streaming_History_Video_2023.json");
+        assertThat(run("import", "--db", db(), good.toString(), playlist.toString())).isZero();
+        assertThat(out.toString()).contains("1 loaded, 1 skipped, 0 rejected");
+    }
+
+    @Test
+    void helpSaysWhatTheImportsExitCodesMean() throws Exception {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("1 when any was rejected or none was a streaming history")
+                .contains("inbox/skipped/");
+    }
 }

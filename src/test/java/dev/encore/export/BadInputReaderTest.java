@@ -102,6 +102,35 @@ class BadInputReaderTest {
     }
 
     @Test
+    void aFiftyMegabyteValueInAFieldEncoreDoesNotReadIsSkippedWithoutCostingItsRecord() throws Exception {
+        String huge = "x".repeat(50 * 1024 * 1024); // past the parser's 32 MB limit for a value it reads
+        String json = "[" + GOOD + "," + GOOD.replace("\"platform\":\"android\"", "\"notes\":\"" + huge + "\",\"platform\":\"android\"")
+                .replace("07:41:10", "07:50:00") + "," + GOOD.replace("07:41:10", "08:00:00") + "]";
+        try (StreamingHistoryReader reader = open(json.getBytes(StandardCharsets.UTF_8))) {
+            assertThat(drain(reader)).hasSize(3);
+            assertThat(reader.rejections()).isEmpty();
+        }
+    }
+
+    @Test
+    void aValueNestedSixtyFiveDeepInAFieldEncoreDoesNotReadCostsNothing() throws Exception {
+        String deep = "[".repeat(65) + "1" + "]".repeat(65);
+        String json = "[" + GOOD + "," + GOOD.replace("\"platform\":\"android\"", "\"extra\":" + deep + ",\"platform\":\"android\"")
+                .replace("07:41:10", "07:50:00") + "," + GOOD.replace("07:41:10", "08:00:00") + "]";
+        try (StreamingHistoryReader reader = open(json.getBytes(StandardCharsets.UTF_8))) {
+            assertThat(drain(reader)).hasSize(3);
+        }
+    }
+
+    @Test
+    void aFiftyMegabyteValueInAFieldEncoreReadsRejectsTheFileSayingWhy() throws Exception {
+        String huge = "x".repeat(50 * 1024 * 1024);
+        String json = "[" + GOOD + "," + GOOD.replace("\"Song\"", "\"" + huge + "\"").replace("07:41:10", "07:50:00") + "]";
+        assertThatThrownBy(() -> readAll(json.getBytes(StandardCharsets.UTF_8))).isInstanceOf(UnreadableExportException.class)
+                .hasMessageContaining("has a value larger than Encore reads").hasMessageContaining("32000000");
+    }
+
+    @Test
     void anImpossibleTimeIsRejected() throws Exception {
         String json = "[" + GOOD.replace("2024-03-02T07:41:10Z", "1970-01-01T00:00:00Z") + ","
                 + GOOD.replace("2024-03-02T07:41:10Z", "2024-02-30T07:41:10Z") + "," + GOOD + "]";

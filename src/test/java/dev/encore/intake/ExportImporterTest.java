@@ -212,6 +212,32 @@ class ExportImporterTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
+    void aZipWithTwoEntriesOfOneNameIsRefusedWithTheReasonRatherThanLosingOne(String kind) throws Exception {
+        open(kind);
+        JsonNode sample = JSON.readTree(Samples.file("efrrowini", "Streaming_History_Audio_2022.json").toFile());
+        String name = "h/Streaming_History_Audio_2022.json";
+        Path file = Zips.builder().add(name, records(sample, 0, 5)).add("h/Streaming_History_Audio_2023.json", records(sample, 5, 7))
+                .writeTo(tmp.resolve("twins.zip"));
+        Zips.renameEntry(file, "h/Streaming_History_Audio_2023.json", name); // entries of 5 and 7 records, one name
+
+        FileReport report = importer.importFile(file, "erin/twins.zip", "erin", "local");
+
+        assertThat(report.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(report.reason()).contains("twins.zip").contains("two entries named \"" + name + "\"");
+        assertThat(db.count("SELECT COUNT(*) FROM stream")).as("no half of the records pretends to be the export").isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM import_run WHERE status = ?", LOADED.dbValue())).isZero();
+    }
+
+    private static byte[] records(JsonNode all, int from, int count) throws Exception {
+        com.fasterxml.jackson.databind.node.ArrayNode part = JSON.createArrayNode();
+        for (int i = from; i < from + count; i++) {
+            part.add(all.get(i));
+        }
+        return JSON.writeValueAsBytes(part);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
     void anEntryWhoseHeaderLiesAboutItsSizeEndsTheReadingOfItsArchive(String kind) throws Exception {
         open(kind);
         String liar = "a/Streaming_History_Audio_2023.json";
@@ -252,6 +278,27 @@ class ExportImporterTest {
         assertThat(damaged.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(damaged.reason()).contains("Streaming_History_Audio_2024.json");
         assertThat(db.count("SELECT COUNT(*) FROM import_run WHERE status = ?", FAILED.dbValue())).isZero();
+        assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
+    }
+
+    @org.junit.jupiter.api.Test
+    void aConnectionLostMidImportIsReportedByItsCauseNotByTheFailedCleanUp() throws Exception {
+        open("postgresql");
+        // the server ends the importing session itself at its first stream row, as a failover or a killed backend does
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE FUNCTION cut_the_line() RETURNS trigger AS $$ BEGIN "
+                    + "PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NEW; END $$ LANGUAGE plpgsql");
+            st.execute("CREATE TRIGGER cut_the_line BEFORE INSERT ON stream FOR EACH ROW EXECUTE FUNCTION cut_the_line()");
+        }
+        Path file = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
+
+        SQLException thrown = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                () -> importer.importFile(file, "erin/cut.json", "erin", "cli"));
+
+        assertThat(thrown.getMessage()).as("the first error, not the rollback's").contains("terminating connection")
+                .doesNotContain("has been closed");
+        assertThat(text("SELECT status FROM import_run WHERE source_path = 'erin/cut.json'")).isEqualTo(FAILED.dbValue());
+        assertThat(text("SELECT error FROM import_run WHERE source_path = 'erin/cut.json'")).contains("terminating connection");
         assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.encore.EncoreApp;
+import dev.encore.LogCapture;
 import dev.encore.Samples;
 import dev.encore.TestDatabases;
 import dev.encore.TestDatabases.TestDatabase;
@@ -102,6 +103,46 @@ class LocalIntakeRouteTest {
         awaitFile("processed/zul/again.json");
         assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'zul'")).isEqualTo(records);
         assertThat(db.count("SELECT records_inserted FROM import_run WHERE source_path = 'zul/again.json'")).isZero();
+    }
+
+    @Test
+    void aFileThatIsNoExportGoesToSkippedWithItsReasonAndTheLogSaysWhy() throws Exception {
+        try (LogCapture log = LogCapture.open()) {
+            drop("zul/notexport.json", f -> Files.writeString(f, "{\"name\": \"groceries\", \"items\": [\"milk\"]}"));
+            drop("zul/broken.json", f -> Files.writeString(f, "[{\"ts\":\"2025-01-01T00:00:00Z\","));
+
+            awaitFile("skipped/zul/notexport.json.reason.txt");
+            awaitFile("rejected/zul/broken.json.reason.txt");
+
+            assertThat(inbox.resolve("skipped/zul/notexport.json")).exists();
+            assertThat(inbox.resolve("processed/zul/notexport.json")).as("it was not loaded, so it does not look it").doesNotExist();
+            String reason = Files.readString(inbox.resolve("skipped/zul/notexport.json.reason.txt"));
+            assertThat(reason).contains("notexport.json").contains("skipped").contains("not");
+            assertThat(log.text()).contains("zul/notexport.json: SKIPPED").contains("notexport.json is not a streaming history: it is a JSON object");
+            assertThat(log.text()).as("a rejection's reason is in the log line, not only in .reason.txt")
+                    .contains("zul/broken.json: REJECTED").contains("broken.json ends in the middle");
+        }
+        // the skipped folder is not polled again: the file stays where it was put
+        drop("zul/later.json", f -> Files.copy(Samples.file("efrrowini", "Streaming_History_Audio_2022.json"), f));
+        awaitFile("processed/zul/later.json");
+        assertThat(db.count("SELECT COUNT(*) FROM import_run WHERE source_path LIKE '%notexport.json'")).isEqualTo(1);
+    }
+
+    @Test
+    void aFileNamedToForgeALogLineIsLoggedAndQuarantinedWithItsNameEscaped() throws Exception {
+        String forged = "broken\n12:00:00.000 INFO  ExportImporter               zul/x.json: LOADED (999 new streams)\u001b[2K.json";
+        try (LogCapture log = LogCapture.open()) {
+            drop("zul/" + forged, f -> Files.writeString(f, "[{\"ts\":"));
+
+            awaitFile("rejected/zul/" + forged + ".reason.txt");
+
+            String reason = Files.readString(inbox.resolve("rejected/zul/" + forged + ".reason.txt"));
+            assertThat(reason).contains("broken\\n12:00:00.000 INFO").contains("\\u001b[2K.json").doesNotContain("\u001b");
+            assertThat(reason.lines()).noneMatch(l -> l.startsWith("12:00:00.000"));
+            await().atMost(WAIT).until(() -> log.text().contains("Moved zul/broken\\n12:00"));
+            assertThat(log.text()).contains("zul/broken\\n12:00:00.000 INFO  ExportImporter               zul/x.json: LOADED")
+                    .doesNotContain("\n12:00:00.000").doesNotContain("\u001b");
+        }
     }
 
     @Test

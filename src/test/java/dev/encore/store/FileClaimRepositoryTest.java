@@ -59,4 +59,53 @@ class FileClaimRepositoryTest {
         assertThat(claims.add("local:alice/a.json:10:1")).as("just taken over").isFalse();
         assertThat(claims.add("local:alice/b.json:10:1")).as("finished, though older than the lease").isFalse();
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void takingOverAClaimMarksTheRunsItsHolderLeftRunningInterrupted(String kind) throws Exception {
+        FileClaimRepository claims = open(kind);
+        String other = new InstanceId("another-host", 42, 1_700_000_000_000L).toString();
+        ImportStore store = new ImportStore(database.dataSource());
+        store.ensureUser("alice");
+        long run = store.startRun("alice", "alice/a.json", "local");
+        try (java.sql.Connection c = database.dataSource().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE import_run SET instance_id = '" + other + "' WHERE import_run_id = " + run);
+        }
+        claims.add("local:alice/a.json:10:1");
+        db.connect().createStatement().executeUpdate("UPDATE file_claim SET claimed_by = '" + other + "'");
+
+        clock.advance(LEASE.plusSeconds(1));
+        assertThat(claims.add("local:alice/a.json:10:1")).as("abandoned").isTrue();
+
+        assertThat(db.count("SELECT COUNT(*) FROM import_run WHERE import_run_id = ? AND status = 'interrupted'", run)).isEqualTo(1);
+        try (java.sql.Connection c = db.connect(); java.sql.ResultSet rs = c.createStatement()
+                .executeQuery("SELECT error FROM import_run WHERE import_run_id = " + run)) {
+            rs.next();
+            assertThat(rs.getString(1)).contains(other).contains("took it over");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aClaimLeftByAnEndedStartOnThisHostIsTakenOverAtOnceButALiveOnesNever(String kind) throws Exception {
+        FileClaimRepository claims = open(kind);
+        String ended = InterruptedRunsTest.endedStartOnThisHost().toString();
+        String live = InstanceId.ofProcess(ProcessHandle.current().parent().orElseThrow()).toString();
+        String farAway = new InstanceId("another-host", 42, 1_700_000_000_000L).toString();
+        claims.add("local:bob/killed.json:10:1");
+        claims.add("local:bob/live.json:10:1");
+        claims.add("local:bob/far.json:10:1");
+        try (java.sql.Connection c = db.connect(); java.sql.Statement st = c.createStatement()) {
+            st.executeUpdate("UPDATE file_claim SET claimed_by = '" + ended + "' WHERE claim_key = 'local:bob/killed.json:10:1'");
+            st.executeUpdate("UPDATE file_claim SET claimed_by = '" + live + "' WHERE claim_key = 'local:bob/live.json:10:1'");
+            st.executeUpdate("UPDATE file_claim SET claimed_by = '" + farAway + "' WHERE claim_key = 'local:bob/far.json:10:1'");
+        }
+
+        assertThat(claims.add("local:bob/killed.json:10:1")).as("its process is gone: no need to wait for the lease").isTrue();
+        assertThat(claims.add("local:bob/killed.json:10:1")).as("now held by this start").isFalse();
+        assertThat(claims.add("local:bob/live.json:10:1")).as("a live process on this host").isFalse();
+        assertThat(claims.add("local:bob/far.json:10:1")).as("another host, within the lease").isFalse();
+        clock.advance(LEASE.plusSeconds(1));
+        assertThat(claims.add("local:bob/far.json:10:1")).as("another host, after the lease").isTrue();
+    }
 }
