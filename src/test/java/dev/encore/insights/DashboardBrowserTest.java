@@ -112,6 +112,35 @@ class DashboardBrowserTest {
                         org.assertj.core.data.Offset.offset(0.01));
     }
 
+    @Test
+    void aCenturyIsDrawnAsOneBarAYearAndFourYearsAsOneAMonthWhateverTheApisDaySeries() throws Exception {
+        browser.get(fixture.baseUrl + "/?user=efr&from=1930-01-01&to=2030-01-01");
+        awaitReady("efr", "1930-01-01", "2030-01-01");
+        JsonNode century = fixture.ok("/api/users/efr/wrapped?from=1930-01-01&to=2030-01-01");
+        assertThat(century.path("by_day_unit").asText()).as("the API's series is monthly here").isEqualTo("month");
+        assertThat(browser.findElement(By.id("month-title")).getText()).isEqualTo("Minutes per year");
+        @SuppressWarnings("unchecked")
+        List<String> years = (List<String>) js("return window.encoreCharts.month.data.labels;");
+        assertThat(years).hasSize(100).startsWith("1930").endsWith("2029");
+        assertThat(plotted()).isCloseTo(century.path("totals").path("minutes").asDouble(),
+                org.assertj.core.data.Offset.offset(0.05));
+        shot("dashboard-century");
+
+        browser.get(fixture.baseUrl + "/?user=efr&period=all");
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(b -> "ready".equals(state())
+                && "all".equals(((JavascriptExecutor) b).executeScript("return document.getElementById('period-select').value;")));
+        JsonNode all = fixture.ok("/api/users/efr/wrapped?period=all");
+        assertThat(browser.findElement(By.id("month-title")).getText()).isEqualTo("Minutes per month");
+        assertThat(((List<?>) js("return window.encoreCharts.month.data.labels;"))).hasSize(all.path("by_month").size());
+        assertThat(plotted()).isCloseTo(all.path("totals").path("minutes").asDouble(), org.assertj.core.data.Offset.offset(0.05));
+    }
+
+    private double plotted() {
+        @SuppressWarnings("unchecked")
+        List<Number> data = (List<Number>) js("return window.encoreCharts.month.data.datasets[0].data;");
+        return data.stream().mapToDouble(Number::doubleValue).sum();
+    }
+
     private void assertShows(JsonNode api) {
         JsonNode totals = api.path("totals");
         for (String key : List.of("minutes", "ms_played", "plays", "streams", "distinct_tracks", "distinct_artists",
