@@ -1,6 +1,6 @@
 /* The charts, drawn with Chart.js (the page loads its UMD build, the global Chart, before the modules). */
 import { $ } from './dom.js';
-import { WEEKDAYS, dayMonthFmt, daysBetween, fmtInt, fmtMinutes, hourLabel, monthFmt, parseDate, weekdayLabel } from './format.js';
+import { WEEKDAYS, count, dayMonthFmt, daysBetween, fmtInt, fmtMinutes, hourLabel, monthFmt, parseDate, weekdayLabel } from './format.js';
 
 // the charts on show, also for the browser test and a curious console
 const charts = { clock: null, weekday: null, month: null, genres: null };
@@ -37,7 +37,7 @@ const tooltipBoth = (rows) => ({
   callbacks: {
     label: (ctx) => {
       const r = rows[ctx.dataIndex] || {};
-      return ` ${fmtMinutes(Number(r.minutes) || 0)} min · ${fmtInt(r.plays)} plays`;
+      return ` ${fmtMinutes(Number(r.minutes) || 0)} min · ${count(r.plays, 'play', 'plays')}`;
     },
   },
 });
@@ -69,11 +69,11 @@ export function renderCharts(d) {
   // Notes do not need Chart.js.
   const peakHour = byHour.reduce((best, r) => ((Number(r.minutes) || 0) > (Number(best?.minutes) || 0) ? r : best), null);
   $('#clock-note').textContent = peakHour && Number(peakHour.minutes) > 0
-    ? `Your golden hour: ${hourLabel(peakHour.hour)}–${hourLabel((peakHour.hour + 1) % 24)}, with ${fmtInt(peakHour.minutes)} minutes.`
+    ? `Your golden hour: ${hourLabel(peakHour.hour)}–${hourLabel((peakHour.hour + 1) % 24)}, with ${count(peakHour.minutes, 'minute', 'minutes')}.`
     : '';
   const peakDay = byWeekday.reduce((best, r) => ((Number(r.minutes) || 0) > (Number(best?.minutes) || 0) ? r : best), null);
   $('#weekday-note').textContent = peakDay && Number(peakDay.minutes) > 0
-    ? `${weekdayLabel(peakDay.weekday, true)} is your day: ${fmtInt(peakDay.minutes)} minutes.`
+    ? `${weekdayLabel(peakDay.weekday, true)} is your day: ${count(peakDay.minutes, 'minute', 'minutes')}.`
     : '';
   $('#month-title').textContent = `Minutes per ${unit}`;
 
@@ -138,7 +138,8 @@ export function renderCharts(d) {
     options: {
       scales: {
         x: { grid: { display: false } },
-        y: { beginAtZero: true, ticks: { callback: (v) => fmtInt(v), maxTicksLimit: 5 } },
+        // whole numbers only, and 0 to 1 when there is nothing (else 0, 0.5, 1 read 0, 1, 1)
+        y: { beginAtZero: true, suggestedMax: 1, ticks: { precision: 0, callback: (v) => fmtInt(v), maxTicksLimit: 5 } },
       },
       plugins: { tooltip: tooltipBoth(week) },
     },
@@ -178,7 +179,7 @@ export function renderCharts(d) {
       interaction: { mode: 'index', intersect: false },
       scales: {
         x: { grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, autoSkipPadding: 12 } },
-        y: { beginAtZero: true, ticks: { callback: (v) => fmtInt(v), maxTicksLimit: 6 } },
+        y: { beginAtZero: true, suggestedMax: 1, ticks: { precision: 0, callback: (v) => fmtInt(v), maxTicksLimit: 6 } },
       },
       plugins: { tooltip: tooltipBoth(series) },
     },

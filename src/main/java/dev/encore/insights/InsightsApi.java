@@ -21,7 +21,7 @@ import java.util.Set;
 public final class InsightsApi {
     private static final int MAX_LIMIT = 100;
     private static final int MAX_YEARS = 100;
-    private static final String SEND = "; send {\"time_zone\": \"Europe/Madrid\"}";
+    static final String SEND = "; send {\"time_zone\": \"Europe/Madrid\"}";
 
     private final InsightsStore store;
     private final ReportingZones zones;

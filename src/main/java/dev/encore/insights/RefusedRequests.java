@@ -1,6 +1,7 @@
 package dev.encore.insights;
 
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -19,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The server's answer to a request it refuses before any route runs: a malformed escape in the
- * address ({@code %zz}), a body past {@code camel.server.max-body-size}, an {@code Accept} the API
- * cannot answer. Without these handlers Vert.x
+ * address ({@code %zz}), a body past {@code camel.server.max-body-size}, a body that is not JSON
+ * where JSON is due, an {@code Accept} the API cannot answer. Without these handlers Vert.x
  * answers with a bare status (or an empty body) and logs each refusal as "Unhandled exception in
  * router" at ERROR, so anyone could flood the log with a few bad addresses. A client's mistake is
  * said to the client ({@code {"error": "..."}} under /api, plain text elsewhere) and logged at
@@ -58,7 +59,8 @@ final class RefusedRequests implements Handler<RoutingContext> {
                 400, "The request is malformed",
                 406, "This API answers JSON only: send Accept: application/json (or none)",
                 413, "The request body is larger than the " + (limit == null ? "10485760" : limit)
-                        + " bytes this server takes")
+                        + " bytes this server takes",
+                415, "The body must be JSON, sent with Content-Type: application/json")
                 .forEach((status, message) -> {
                     root.errorHandler(status, new RefusedRequests(status, message));
                     // what fails while the routes' own router matches (a query read for a path parameter) ends there
@@ -90,6 +92,9 @@ final class RefusedRequests implements Handler<RoutingContext> {
     private String detail(RoutingContext ctx, String path) {
         if (status == 400 && MALFORMED_ESCAPE.matcher(ctx.request().uri()).find()) {
             return ": a % in the address must be followed by two hexadecimal digits (a % itself is written %25)";
+        }
+        if (status == 415 && ctx.request().method() == HttpMethod.PUT && path.startsWith("/api/users/")) {
+            return InsightsApi.SEND;
         }
         return "";
     }

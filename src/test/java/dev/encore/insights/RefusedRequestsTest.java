@@ -109,6 +109,23 @@ class RefusedRequestsTest {
     }
 
     @Test
+    @DisplayName("A PUT whose body is not declared JSON is a 415 that says what to send (issue 12, item 13)")
+    void aPutWithoutJsonContentTypeIsA415ThatSaysWhatToSend() throws Exception {
+        String body = "{\"time_zone\": \"UTC\"}";
+        for (String contentType : new String[] {"", "Content-Type: text/plain\r\n"}) {
+            try (LogCapture log = LogCapture.openAt(Level.WARN)) {
+                Raw answer = send("PUT /api/users/erin HTTP/1.1\r\nHost: localhost\r\n" + contentType
+                        + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+                assertThat(answer.status()).as(contentType).isEqualTo(415);
+                assertThat(answer.header("content-type")).startsWith("application/json");
+                assertThat(answer.json().path("error").asText()).contains("Content-Type: application/json")
+                        .contains("{\"time_zone\": \"Europe/Madrid\"}");
+                assertThat(log.text()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void aRefusalIsLoggedAtDebugForWhoeverLooks() throws Exception {
         try (LogCapture log = LogCapture.openAt(Level.DEBUG)) {
             assertThat(send("GET /api/users/%zz/wrapped HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").status())
