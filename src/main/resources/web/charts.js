@@ -1,6 +1,6 @@
 /* The charts, drawn with Chart.js (the page loads its UMD build, the global Chart, before the modules). */
 import { $ } from './dom.js';
-import { WEEKDAYS, dayMonthFmt, daysBetween, fmtInt, fmtMinutes, hourLabel, monthFmt, parseDate, weekdayLabel } from './format.js';
+import { WEEKDAYS, count, dayMonthFmt, daysBetween, fmtInt, fmtMinutes, hourLabel, monthFmt, parseDate, weekdayLabel } from './format.js';
 
 // the charts on show, also for the browser test and a curious console
 const charts = { clock: null, weekday: null, month: null, genres: null };
@@ -37,29 +37,45 @@ const tooltipBoth = (rows) => ({
   callbacks: {
     label: (ctx) => {
       const r = rows[ctx.dataIndex] || {};
-      return ` ${fmtMinutes(Number(r.minutes) || 0)} min · ${fmtInt(r.plays)} plays`;
+      return ` ${fmtMinutes(Number(r.minutes) || 0)} min · ${count(r.plays, 'play', 'plays')}`;
     },
   },
 });
+
+/** The months summed into their years ("2024-03" is 2024's), for periods too long for a bar a month. */
+function yearsOf(months) {
+  const years = new Map();
+  for (const m of months) {
+    const year = String(m.month).slice(0, 4);
+    const y = years.get(year) || { year, minutes: 0, plays: 0 };
+    y.minutes = Math.round((y.minutes + (Number(m.minutes) || 0)) * 100) / 100;
+    y.plays += Number(m.plays) || 0;
+    years.set(year, y);
+  }
+  return [...years.values()];
+}
 
 /** Draws the answer's charts (and writes their notes, which need no Chart.js). */
 export function renderCharts(d) {
   destroyCharts();
   const byHour = Array.isArray(d.by_hour) ? d.by_hour : [];
   const byWeekday = Array.isArray(d.by_weekday) ? d.by_weekday : [];
-  const short = d.from && d.to && daysBetween(d.from, d.to) <= 62;
-  const series = short ? (d.by_day || []) : (d.by_month || []);
+  // days for two months or less (the API's by_day is daily then), months up to ten years, then years
+  const short = d.from && d.to && daysBetween(d.from, d.to) <= 62 && (d.by_day_unit || 'day') === 'day';
+  const months = Array.isArray(d.by_month) ? d.by_month : [];
+  const unit = short ? 'day' : months.length > 120 ? 'year' : 'month';
+  const series = unit === 'day' ? (d.by_day || []) : unit === 'year' ? yearsOf(months) : months;
 
   // Notes do not need Chart.js.
   const peakHour = byHour.reduce((best, r) => ((Number(r.minutes) || 0) > (Number(best?.minutes) || 0) ? r : best), null);
   $('#clock-note').textContent = peakHour && Number(peakHour.minutes) > 0
-    ? `Your golden hour: ${hourLabel(peakHour.hour)}–${hourLabel((peakHour.hour + 1) % 24)}, with ${fmtInt(peakHour.minutes)} minutes.`
+    ? `Your golden hour: ${hourLabel(peakHour.hour)}–${hourLabel((peakHour.hour + 1) % 24)}, with ${count(peakHour.minutes, 'minute', 'minutes')}.`
     : '';
   const peakDay = byWeekday.reduce((best, r) => ((Number(r.minutes) || 0) > (Number(best?.minutes) || 0) ? r : best), null);
   $('#weekday-note').textContent = peakDay && Number(peakDay.minutes) > 0
-    ? `${weekdayLabel(peakDay.weekday, true)} is your day: ${fmtInt(peakDay.minutes)} minutes.`
+    ? `${weekdayLabel(peakDay.weekday, true)} is your day: ${count(peakDay.minutes, 'minute', 'minutes')}.`
     : '';
-  $('#month-title').textContent = short ? 'Minutes per day' : 'Minutes per month';
+  $('#month-title').textContent = `Minutes per ${unit}`;
 
   if (typeof Chart === 'undefined') return;
   chartDefaults();
@@ -122,7 +138,8 @@ export function renderCharts(d) {
     options: {
       scales: {
         x: { grid: { display: false } },
-        y: { beginAtZero: true, ticks: { callback: (v) => fmtInt(v), maxTicksLimit: 5 } },
+        // whole numbers only, and 0 to 1 when there is nothing (else 0, 0.5, 1 read 0, 1, 1)
+        y: { beginAtZero: true, suggestedMax: 1, ticks: { precision: 0, callback: (v) => fmtInt(v), maxTicksLimit: 5 } },
       },
       plugins: { tooltip: tooltipBoth(week) },
     },
@@ -137,7 +154,8 @@ export function renderCharts(d) {
   const barGrad = ctx.createLinearGradient(0, 0, 0, 300);
   barGrad.addColorStop(0, '#ff4f8b');
   barGrad.addColorStop(1, '#7c5cff');
-  const labels = series.map((r) => (short ? dayMonthFmt.format(parseDate(r.date)) : monthFmt.format(parseDate(`${r.month}-01`))));
+  const labels = series.map((r) => (unit === 'day' ? dayMonthFmt.format(parseDate(r.date))
+    : unit === 'year' ? r.year : monthFmt.format(parseDate(`${r.month}-01`))));
   charts.month = new Chart(monthCanvas, {
     type: short ? 'line' : 'bar',
     data: {
@@ -161,7 +179,7 @@ export function renderCharts(d) {
       interaction: { mode: 'index', intersect: false },
       scales: {
         x: { grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0, autoSkipPadding: 12 } },
-        y: { beginAtZero: true, ticks: { callback: (v) => fmtInt(v), maxTicksLimit: 6 } },
+        y: { beginAtZero: true, suggestedMax: 1, ticks: { precision: 0, callback: (v) => fmtInt(v), maxTicksLimit: 6 } },
       },
       plugins: { tooltip: tooltipBoth(series) },
     },

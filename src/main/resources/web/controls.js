@@ -7,13 +7,15 @@ export function fillUsers(select, users, selected) {
   select.replaceChildren();
   for (const u of users) {
     const streams = Number(u.streams) || 0;
-    select.append(el('option', { value: u.user, text: `${u.user} · ${fmtInt(streams)} ${streams === 1 ? 'stream' : 'streams'}` }));
+    select.append(el('option', { value: u.user, text: `${u.user} · ${fmtInt(streams)} ${streams === 1 ? 'stream' : 'streams'} in all` }));
   }
   if (selected && !users.some((u) => u.user === selected)) {
     // Unknown user from the URL: keep it so the API can say what is wrong.
     select.append(el('option', { value: selected, text: `${selected} (not found)` }));
   }
-  select.value = selected || (users[0] ? users[0].user : '');
+  // the first listener with streams: one whose only file was rejected has nothing to show
+  const first = users.find((u) => Number(u.streams) > 0) || users[0];
+  select.value = selected || (first ? first.user : '');
 }
 
 /** The period menu: all time, each year of the user's history (and its Wrapped), recent spans, custom. */

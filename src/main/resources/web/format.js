@@ -13,6 +13,11 @@ const hourFmt = new Intl.DateTimeFormat(undefined, { hour: 'numeric', timeZone: 
 
 export const fmtInt = (n) => intFmt.format(Math.round(Number(n) || 0));
 export const fmtMinutes = (m) => (Math.abs(m) < 10 && m !== 0 ? dec1Fmt.format(m) : fmtInt(m));
+/** "1 play", "2 plays", "1 minute": the word agrees with the number as written ("1.0" and "0" are plural). */
+export const count = (n, one, many, fmt = fmtInt) => {
+  const text = fmt(n);
+  return `${text} ${text === '1' ? one : many}`;
+};
 export const parseDate = (iso) => new Date(`${iso}T00:00:00Z`);
 export const addDays = (iso, n) => {
   const d = parseDate(iso);

@@ -2,7 +2,7 @@
 import { rawOf } from './api.js';
 import { PALETTE, renderCharts } from './charts.js';
 import { $, artwork, el } from './dom.js';
-import { dec1Fmt, deltaFmt, fmtDate, fmtInt, fmtMinutes, fmtRange, heroTitle, pctFmt } from './format.js';
+import { count, dec1Fmt, deltaFmt, fmtDate, fmtInt, fmtMinutes, fmtRange, heroTitle, pctFmt } from './format.js';
 
 /** Shows a Wrapped answer: hero, totals against the period before, the tops, the notes, the charts. */
 export function render(d) {
@@ -15,7 +15,7 @@ export function render(d) {
   $('#period-range').textContent = `${fmtRange(d.from, d.to)} · ${d.time_zone || 'UTC'}`;
   const minutes = Number(totals.minutes) || 0;
   $('#hero-line').textContent = minutes > 0
-    ? `${fmtInt(minutes)} minutes of music: that is ${dec1Fmt.format(minutes / 1440)} whole days with headphones on.`
+    ? `${count(minutes, 'minute', 'minutes')} of music: that is ${count(minutes / 1440, 'whole day', 'whole days', (n) => dec1Fmt.format(n))} with headphones on.`
     : 'No music in this period. Try another one.';
   document.title = `Encore · ${d.user} · ${heroTitle(d)}`;
 
@@ -29,7 +29,7 @@ export function render(d) {
     if (delta) renderDelta(delta, totals[key], prevTotals ? prevTotals[key] : undefined, d.previous);
   }
   const minutesSub = $('[data-total="minutes"] .total-sub');
-  minutesSub.textContent = minutes >= 60 ? `≈ ${fmtInt(minutes / 60)} hours` : '';
+  minutesSub.textContent = minutes >= 60 ? `≈ ${count(minutes / 60, 'hour', 'hours')}` : '';
 
   const streak = document.querySelector('[data-total="longest_streak_days"]');
   streak.dataset.value = rawOf(d, 'longest_streak_days');
@@ -55,10 +55,10 @@ export function render(d) {
   renderList('#top-albums', d.top_albums, rank, (a) => a.artist);
   renderList('#top-new-artists', (na.top || []).slice(0, 10), rank, (a) => (a.first_played ? `since ${fmtDate(a.first_played)}` : ''));
   const shows = (d.podcasts && d.podcasts.top_shows) || [];
-  renderList('#top-shows', shows, rank, (s) => (s.episodes != null ? `${fmtInt(s.episodes)} ${s.episodes === 1 ? 'episode' : 'episodes'}` : ''));
+  renderList('#top-shows', shows, rank, (s) => (s.episodes != null ? count(s.episodes, 'episode', 'episodes') : ''));
   const pod = d.podcasts || {};
   $('#podcast-summary').textContent = Number(pod.streams) > 0
-    ? `${fmtInt(pod.minutes)} minutes over ${fmtInt(pod.plays)} plays`
+    ? `${count(pod.minutes, 'minute', 'minutes')} over ${count(pod.plays, 'play', 'plays')}`
     : '';
 
   const sourceNotes = {
@@ -127,7 +127,7 @@ function renderList(selector, items, rank, subOf, opts = {}) {
       'data-rank': it.rank ?? i + 1,
     });
     const minutesText = `${fmtMinutes(Number(it.minutes) || 0)} min`;
-    const playsText = `${fmtInt(it.plays)} ${Number(it.plays) === 1 ? 'play' : 'plays'}`;
+    const playsText = count(it.plays, 'play', 'plays');
     const sub = subOf ? subOf(it) : '';
     const info = el('span', { class: 'item-info' },
       el('span', { class: 'item-name', text: it.name ?? 'Unknown', title: it.name ?? '' }),

@@ -1,6 +1,6 @@
 /* The story: a Wrapped-style poster of an answer, drawn on a canvas, to save as a PNG. */
 import { el, hashString } from './dom.js';
-import { fmtInt, fmtRange, heroTitle } from './format.js';
+import { count, fmtInt, fmtRange, heroTitle } from './format.js';
 
 const STORY_THEMES = [
   ['#ff4f8b', '#7c5cff', '#1b0b3a', '#c8f25a'],
@@ -96,7 +96,7 @@ export function drawStory(c, d) {
   // Minutes block
   drawText(ctx, 'You listened for', X, 500, maxW, 52, 36, 700, '#ffffff');
   drawText(ctx, fmtInt(totals.minutes), X, 700, maxW, 230, 110, 900, pop);
-  drawText(ctx, 'minutes', X, 780, maxW, 64, 40, 800, '#ffffff');
+  drawText(ctx, fmtInt(totals.minutes) === '1' ? 'minute' : 'minutes', X, 780, maxW, 64, 40, 800, '#ffffff');
 
   // Top artist panel
   const artist = (d.top_artists || [])[0];
@@ -141,7 +141,7 @@ export function drawStory(c, d) {
   });
 
   // Footer
-  drawText(ctx, `${fmtInt(totals.distinct_tracks)} tracks · ${fmtInt(totals.distinct_artists)} artists · ${fmtInt(d.longest_streak_days)}-day streak`,
+  drawText(ctx, `${count(totals.distinct_tracks, 'track', 'tracks')} · ${count(totals.distinct_artists, 'artist', 'artists')} · ${fmtInt(d.longest_streak_days)}-day streak`,
     W / 2, 1852, maxW, 34, 24, 600, 'rgba(255,255,255,0.85)', 'center');
   ctx.restore();
 }

@@ -154,9 +154,11 @@ public class EncoreConfiguration implements CamelConfiguration {
         ListeningRules rules = new ListeningRules(integer(p, "encore.insights.min-play-ms"),
                 Set.of(text(p, "encore.insights.music-kinds").split("\\s*,\\s*")),
                 Boolean.parseBoolean(text(p, "encore.insights.include-incognito")));
+        registry.bind("wrappedSlots", new dev.encore.insights.WrappedSlots(integer(p, "encore.insights.max-running"),
+                integer(p, "encore.insights.max-waiting")));
         registry.bind("insightsApi", new InsightsApi(new InsightsStore(database.dataSource(),
                 number(p, "encore.insights.cache-max-streams")), zones, rules,
-                Clock.systemUTC()));
+                Clock.systemUTC(), (dev.encore.insights.WrappedSlots) registry.lookupByName("wrappedSlots")));
         registry.bind("gapsApi", new dev.encore.insights.GapsApi(
                 (ListeningGaps) registry.lookupByName("listeningGaps"), zones));
         registry.bind("dashboardAssets", new DashboardAssets());

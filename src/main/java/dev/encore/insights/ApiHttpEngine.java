@@ -8,7 +8,9 @@ import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 
 /**
  * The platform-http engine of the dashboard and API server: its consumers take the query
- * parameters, and nothing else of a request, as headers ({@link QueryParameterConsumer}). It is
+ * parameters, and nothing else of a request, as headers ({@link QueryParameterConsumer}), and the
+ * first of them makes the server's refusals (a bad escape, a body too large) Encore's answers
+ * ({@link RefusedRequests}). It is
  * also told which port is its own: Camel 4.17's engine finds its server by looking for the only
  * Vert.x server; with the management server on its own port there are two, it falls back to
  * 8080, and any other {@code --port} fails at start.

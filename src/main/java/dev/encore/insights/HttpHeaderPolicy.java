@@ -19,5 +19,7 @@ public final class HttpHeaderPolicy extends DefaultHeaderFilterStrategy {
         getOutFilter().add("Cache-Control");
         getOutFilter().add("Location");
         getOutFilter().add("Set-Cookie");
+        // how long a client turned away by a 503 should wait (WrappedSlots)
+        getOutFilter().add("Retry-After");
     }
 }

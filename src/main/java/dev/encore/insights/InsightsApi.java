@@ -21,18 +21,20 @@ import java.util.Set;
 public final class InsightsApi {
     private static final int MAX_LIMIT = 100;
     private static final int MAX_YEARS = 100;
-    private static final String SEND = "; send {\"time_zone\": \"Europe/Madrid\"}";
+    static final String SEND = "; send {\"time_zone\": \"Europe/Madrid\"}";
 
     private final InsightsStore store;
     private final ReportingZones zones;
     private final ListeningRules rules;
     private final Clock clock;
+    private final WrappedSlots slots;
 
-    public InsightsApi(InsightsStore store, ReportingZones zones, ListeningRules rules, Clock clock) {
+    public InsightsApi(InsightsStore store, ReportingZones zones, ListeningRules rules, Clock clock, WrappedSlots slots) {
         this.store = store;
         this.zones = zones;
         this.rules = rules;
         this.clock = clock;
+        this.slots = slots;
     }
 
     /** {@code GET /api/users} */
@@ -75,10 +77,12 @@ public final class InsightsApi {
             throw new BadRequestException("The period " + p.from() + " to " + p.to()
                     + " is out of range: from 1900 to 9999, at most " + MAX_YEARS + " years");
         }
-        WrappedCalculator calculator = new WrappedCalculator(rules, store.catalogue(), zone, p, order);
-        history.forEach(calculator.previousFromSecond(), calculator.toSecond(), calculator::accept);
-        Set<String> heardBefore = store.heardBefore(user, calculator.fromSecond(), rules);
-        return calculator.result(user, zone, p, top, heardBefore);
+        try (WrappedSlots.Turn turn = slots.take()) {
+            WrappedCalculator calculator = new WrappedCalculator(rules, store.catalogue(), zone, p, order);
+            history.forEach(calculator.previousFromSecond(), calculator.toSecond(), calculator::accept);
+            Set<String> heardBefore = store.heardBefore(user, calculator.fromSecond(), rules);
+            return calculator.result(user, zone, p, top, heardBefore);
+        }
     }
 
     /**
@@ -91,7 +95,7 @@ public final class InsightsApi {
             if (t instanceof JsonProcessingException) {
                 return Map.of("error", "The body is not JSON" + SEND);
             }
-            if (t instanceof BadRequestException || t instanceof UnknownUserException) {
+            if (t instanceof BadRequestException || t instanceof UnknownUserException || t instanceof BusyException) {
                 return Map.of("error", t.getMessage());
             }
         }

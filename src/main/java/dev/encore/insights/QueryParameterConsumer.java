@@ -39,6 +39,16 @@ final class QueryParameterConsumer extends VertxPlatformHttpConsumer {
     QueryParameterConsumer(PlatformHttpEndpoint endpoint, Processor processor, List<Handler<RoutingContext>> handlers,
             String routerName) {
         super(endpoint, processor, handlers, routerName);
+        this.routerName = routerName;
+    }
+
+    private final String routerName;
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        // the server exists once the first consumer found it; its refusals are answered as Encore's
+        RefusedRequests.installOn(getEndpoint().getCamelContext(), routerName);
     }
 
     private volatile Set<String> declared;

@@ -2,11 +2,15 @@ package dev.encore.insights;
 
 import java.util.List;
 
-/** The answer of {@code /api/users/{user}/wrapped}; field names become snake_case JSON. */
+/**
+ * The answer of {@code /api/users/{user}/wrapped}; field names become snake_case JSON. {@code byDay}
+ * is a series of days, or of weeks or months for long periods, as {@code byDayUnit} says
+ * ({@link WrappedCalculator#DAILY_MAX_DAYS}): a century of days would be 2 MB of answer.
+ */
 public record Wrapped(String user, String timeZone, String period, String from, String to, String rank, int limit,
         String artistSource, Rules rules, Totals totals, Previous previous,
         List<TopTrack> topTracks, List<TopArtist> topArtists, List<TopAlbum> topAlbums, List<Ranked> topGenres,
-        List<HourSlot> byHour, List<WeekdaySlot> byWeekday, List<MonthSlot> byMonth, List<DaySlot> byDay,
+        List<HourSlot> byHour, List<WeekdaySlot> byWeekday, List<MonthSlot> byMonth, List<DaySlot> byDay, String byDayUnit,
         NewArtists newArtists, int longestStreakDays, Double skipRate, Podcasts podcasts) {
 
     public record Rules(int minPlayMs, List<String> musicKinds, boolean includeIncognito) {
@@ -56,6 +60,7 @@ public record Wrapped(String user, String timeZone, String period, String from, 
     public record MonthSlot(String month, long msPlayed, double minutes, int plays) {
     }
 
+    /** A day, or the week or month starting on {@code date} (clipped to the period at its ends). */
     public record DaySlot(String date, long msPlayed, double minutes, int plays) {
     }
 

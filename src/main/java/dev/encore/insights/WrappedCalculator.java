@@ -36,6 +36,9 @@ import java.util.Set;
  * {@link Wrapped}, in one pass and in the user's time zone. See docs/insights.md for the rules.
  */
 final class WrappedCalculator {
+    /** Periods up to this many days have a daily {@code by_day}; longer ones weekly, then monthly. */
+    static final int DAILY_MAX_DAYS = 2_000;
+    static final int WEEKLY_MAX_DAYS = 2_000 * 7;
     private final ListeningRules rules;
     private final CatalogueSnapshot catalogue;
     private final ZoneRules zone;
@@ -295,7 +298,7 @@ final class WrappedCalculator {
                 top(albums.values(), limit, (r, t) -> new TopAlbum(r, t.name, t.detail, t.id, t.image, t.ms,
                         minutes(t.ms), t.plays)),
                 top(genreTallies.values(), limit, (r, t) -> new Ranked(r, t.name, t.ms, minutes(t.ms), t.plays)),
-                byHour(), byWeekday(), byMonth(period), byDay(period),
+                byHour(), byWeekday(), byMonth(period), byDay(period), dayUnit(),
                 new NewArtists(newArtists.size(), top(newArtists, limit, (r, t) -> new NewArtist(r, t.name,
                         LocalDate.ofEpochDay(t.firstDay).toString(), t.ms, minutes(t.ms), t.plays))),
                 longestStreak(), skipKnown == 0 ? null : (double) skipped / skipKnown,
@@ -372,10 +375,35 @@ final class WrappedCalculator {
         return out;
     }
 
+    /** The step of the {@code by_day} series: as fine as keeps it at most about 2,000 entries long. */
+    private String dayUnit() {
+        return dayCount <= DAILY_MAX_DAYS ? "day" : dayCount <= WEEKLY_MAX_DAYS ? "week" : "month";
+    }
+
+    /** Each day, or each week (from Monday) or month of the period; a first and last one may be partial. */
     private List<DaySlot> byDay(Period period) {
-        List<DaySlot> out = new ArrayList<>(dayCount);
+        String unit = dayUnit();
+        List<DaySlot> out = new ArrayList<>();
+        LocalDate start = null;
+        long ms = 0;
+        int plays = 0;
         for (int d = 0; d < dayCount; d++) {
-            out.add(new DaySlot(period.from().plusDays(d).toString(), dayMs[d], minutes(dayMs[d]), dayPlays[d]));
+            LocalDate date = period.from().plusDays(d);
+            boolean opens = start == null || unit.equals("day")
+                    || (unit.equals("week") ? date.getDayOfWeek() == DayOfWeek.MONDAY : date.getDayOfMonth() == 1);
+            if (opens && start != null) {
+                out.add(new DaySlot(start.toString(), ms, minutes(ms), plays));
+                ms = 0;
+                plays = 0;
+            }
+            if (opens) {
+                start = date;
+            }
+            ms += dayMs[d];
+            plays += dayPlays[d];
+        }
+        if (start != null) {
+            out.add(new DaySlot(start.toString(), ms, minutes(ms), plays));
         }
         return out;
     }

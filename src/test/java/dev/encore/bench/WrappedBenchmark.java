@@ -28,7 +28,12 @@ import java.util.Map;
  * one user with N generated streams (default 1,000,000 over 2013 to today), on H2 and PostgreSQL.
  * Prints p50, p95 and max per query. See docs/benchmarks.md.
  *
- * <pre>bench/wrapped.sh [--records N] [--requests N] [--db h2|postgresql|both] [--year Y] [--seed S]</pre>
+ * With {@code --burst N}, then N requests of a century ({@code from=1926-01-01&to=2026-01-01}),
+ * {@code --concurrency C} at a time: the answer's size, requests/s alone and in the burst, the
+ * answers by status, and the heap's peak during the burst (issue 12, item 9).
+ *
+ * <pre>bench/wrapped.sh [--records N] [--requests N] [--db h2|postgresql|both] [--year Y] [--seed S]
+ *                  [--burst N] [--concurrency C]</pre>
  */
 public final class WrappedBenchmark {
     private static final String USER = "bench";
@@ -39,6 +44,8 @@ public final class WrappedBenchmark {
         int requests = 100;
         String db = "both";
         long seed = 42;
+        int burst = 0;
+        int concurrency = 20;
         // the generator packs ~175,000 streams into a year from 2013 on: 2015 is a full, heavy one
         int year = 2015;
         for (int i = 0; i + 1 < args.length; i += 2) {
@@ -48,6 +55,8 @@ public final class WrappedBenchmark {
                 case "--db" -> db = args[i + 1];
                 case "--seed" -> seed = Long.parseLong(args[i + 1]);
                 case "--year" -> year = Integer.parseInt(args[i + 1]);
+                case "--burst" -> burst = Integer.parseInt(args[i + 1]);
+                case "--concurrency" -> concurrency = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -59,18 +68,18 @@ public final class WrappedBenchmark {
                 System.getProperty("java.version"), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().maxMemory() >> 20);
         if (!db.equals("postgresql")) {
-            run("H2", "jdbc:h2:file:" + work.toAbsolutePath().resolve("h2/bench"), "sa", files, requests, year);
+            run("H2", "jdbc:h2:file:" + work.toAbsolutePath().resolve("h2/bench"), "sa", files, requests, year, burst, concurrency);
         }
         if (!db.equals("h2")) {
             try (TestDatabase pg = TestDatabases.postgres(PG_ADMIN, "postgres", "", "encore_bench_")) {
-                run("PostgreSQL", pg.url(), pg.user(), files, requests, year);
+                run("PostgreSQL", pg.url(), pg.user(), files, requests, year, burst, concurrency);
             }
         }
         System.exit(0);
     }
 
-    private static void run(String label, String url, String user, List<Path> files, int requests, int year)
-            throws Exception {
+    private static void run(String label, String url, String user, List<Path> files, int requests, int year,
+            int burst, int concurrency) throws Exception {
         try (Database database = Database.open(url, user, "", 2)) {
             ExportImporter importer = new ExportImporter(database, new ImportStore(database.dataSource()), ZipLimits.DEFAULT, 1000);
             long t0 = System.nanoTime();
@@ -120,7 +129,51 @@ public final class WrappedBenchmark {
                         ns[(int) Math.ceil(0.50 * requests) - 1] / 1e6, ns[(int) Math.ceil(0.95 * requests) - 1] / 1e6,
                         ns[requests - 1] / 1e6, body.length());
             }
+            if (burst > 0) {
+                burst(http, "http://127.0.0.1:" + port + "/api/users/" + USER + "/wrapped?from=1926-01-01&to=2026-01-01",
+                        burst, concurrency);
+            }
         }
     }
 
+    /** The century request alone, then {@code n} of them {@code concurrency} at a time. */
+    private static void burst(HttpClient http, String uri, int n, int concurrency) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(uri)).GET().build();
+        int alone = 20;
+        String body = "";
+        long t0 = System.nanoTime();
+        for (int i = 0; i < alone; i++) {
+            body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+        }
+        double aloneRate = alone / ((System.nanoTime() - t0) / 1e9);
+        System.gc();
+        java.util.List<java.lang.management.MemoryPoolMXBean> heap = java.lang.management.ManagementFactory
+                .getMemoryPoolMXBeans().stream().filter(p -> p.getType() == java.lang.management.MemoryType.HEAP).toList();
+        heap.forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
+        long before = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+        java.util.concurrent.ConcurrentHashMap<Integer, java.util.concurrent.atomic.AtomicInteger> statuses =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(concurrency);
+        long t1 = System.nanoTime();
+        List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            done.add(pool.submit(() -> {
+                int status = http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode();
+                statuses.computeIfAbsent(status, k -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get();
+        }
+        double seconds = (System.nanoTime() - t1) / 1e9;
+        pool.shutdown();
+        // the pools' peaks are not simultaneous; their sum bounds the heap's peak from above
+        long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        int ok = statuses.getOrDefault(200, new java.util.concurrent.atomic.AtomicInteger()).get();
+        System.out.printf(Locale.ROOT, "century answer: %,d bytes; alone %.1f req/s; burst of %,d, %d at a time: "
+                + "%.1f s, %.1f answers/s, %.1f 200s/s, statuses %s; heap used %,d MiB before, peak (sum of pools) %,d MiB%n",
+                body.length(), aloneRate, n, concurrency, seconds, n / seconds, ok / seconds, statuses,
+                before >> 20, peak >> 20);
+    }
 }

@@ -112,6 +112,91 @@ class DashboardBrowserTest {
                         org.assertj.core.data.Offset.offset(0.01));
     }
 
+    @Test
+    void aCenturyIsDrawnAsOneBarAYearAndFourYearsAsOneAMonthWhateverTheApisDaySeries() throws Exception {
+        browser.get(fixture.baseUrl + "/?user=efr&from=1930-01-01&to=2030-01-01");
+        awaitReady("efr", "1930-01-01", "2030-01-01");
+        JsonNode century = fixture.ok("/api/users/efr/wrapped?from=1930-01-01&to=2030-01-01");
+        assertThat(century.path("by_day_unit").asText()).as("the API's series is monthly here").isEqualTo("month");
+        assertThat(browser.findElement(By.id("month-title")).getText()).isEqualTo("Minutes per year");
+        @SuppressWarnings("unchecked")
+        List<String> years = (List<String>) js("return window.encoreCharts.month.data.labels;");
+        assertThat(years).hasSize(100).startsWith("1930").endsWith("2029");
+        assertThat(plotted()).isCloseTo(century.path("totals").path("minutes").asDouble(),
+                org.assertj.core.data.Offset.offset(0.05));
+        shot("dashboard-century");
+
+        browser.get(fixture.baseUrl + "/?user=efr&period=all");
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(b -> "ready".equals(state())
+                && "all".equals(((JavascriptExecutor) b).executeScript("return document.getElementById('period-select').value;")));
+        JsonNode all = fixture.ok("/api/users/efr/wrapped?period=all");
+        assertThat(browser.findElement(By.id("month-title")).getText()).isEqualTo("Minutes per month");
+        assertThat(((List<?>) js("return window.encoreCharts.month.data.labels;"))).hasSize(all.path("by_month").size());
+        assertThat(plotted()).isCloseTo(all.path("totals").path("minutes").asDouble(), org.assertj.core.data.Offset.offset(0.05));
+    }
+
+    @Test
+    void theLandingPageOpensOnAListenerWithStreamsNotOneWhoseOnlyFileWasRejected() throws Exception {
+        Path broken = Files.createDirectories(Path.of("target", "insights-fixture", "rejected"))
+                .resolve("Streaming_History_Audio_2024.json");
+        Files.writeString(broken, "[{\"ts\": \"2024-01-01T00:00:00Z\", \"ms_played\": ");
+        fixture.load("aaa-rejected", broken);
+        JsonNode users = fixture.ok("/api/users").path("users");
+        assertThat(users.get(0).path("user").asText()).as("listed first, with nothing").isEqualTo("aaa-rejected");
+        assertThat(users.get(0).path("streams").asLong()).isZero();
+
+        browser.get(fixture.baseUrl + "/");
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(b -> "ready".equals(state()));
+        String shown = browser.findElement(By.tagName("body")).getDomAttribute("data-user");
+        String firstWithStreams = null;
+        for (JsonNode u : users) {
+            if (u.path("streams").asLong() > 0) {
+                firstWithStreams = u.path("user").asText();
+                break;
+            }
+        }
+        assertThat(shown).isEqualTo(firstWithStreams).isNotEqualTo("aaa-rejected");
+        assertThat(new Select(browser.findElement(By.id("user-select"))).getOptions().stream().map(WebElement::getText))
+                .contains("aaa-rejected · 0 streams in all");
+        shot("dashboard-landing");
+    }
+
+    @Test
+    void oneOfAnythingIsSaidInTheSingularAndTheStreamsCardSaysItCountsMusicOnly() throws Exception {
+        fixture.load("solo", PrivateSessionExport.single(Path.of("target", "insights-fixture", "solo")));
+        browser.get(fixture.baseUrl + "/?user=solo&period=year:2024");
+        awaitReady("solo", "2024-01-01", "2025-01-01");
+        String page = browser.findElement(By.tagName("body")).getText();
+        assertThat(page).contains("1 minute of music").contains("1 minute over 1 play")
+                .doesNotContainPattern("(?<![\\d.,])1 (minutes|plays|streams|tracks|artists|hours|episodes|days)\\b");
+        // the card counts music, the menu every stream: each says which
+        assertThat(browser.findElement(By.cssSelector("[data-total=streams] .total-label")).getText())
+                .isEqualToIgnoringCase("streams (music only)");
+        assertThat(new Select(browser.findElement(By.id("user-select"))).getFirstSelectedOption().getText())
+                .isEqualTo("solo · 2 streams in all");
+        assertThat(total("streams")).isEqualTo("1");
+        shot("dashboard-singular");
+    }
+
+    @Test
+    void anEmptyWeekdayChartHasWholeTicksThatDoNotRepeat() throws Exception {
+        browser.get(fixture.baseUrl + "/?user=efr&from=2010-01-01&to=2010-02-01");
+        awaitReady("efr", "2010-01-01", "2010-02-01");
+        assertThat(fixture.ok("/api/users/efr/wrapped?from=2010-01-01&to=2010-02-01").path("totals").path("streams").asInt())
+                .as("nothing in this period").isZero();
+        @SuppressWarnings("unchecked")
+        List<String> ticks = (List<String>) js("const t = window.encoreCharts.weekday.scales.y.ticks;"
+                + "return t.map(k => String(k.label));");
+        assertThat(ticks).doesNotHaveDuplicates().allMatch(t -> t.matches("\\d+")).contains("0");
+        shot("dashboard-empty");
+    }
+
+    private double plotted() {
+        @SuppressWarnings("unchecked")
+        List<Number> data = (List<Number>) js("return window.encoreCharts.month.data.datasets[0].data;");
+        return data.stream().mapToDouble(Number::doubleValue).sum();
+    }
+
     private void assertShows(JsonNode api) {
         JsonNode totals = api.path("totals");
         for (String key : List.of("minutes", "ms_played", "plays", "streams", "distinct_tracks", "distinct_artists",

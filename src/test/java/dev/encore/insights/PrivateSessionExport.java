@@ -71,6 +71,27 @@ final class PrivateSessionExport {
         }
     }
 
+    /** One of each, for the words that must agree with a 1: one song of one minute, one episode of one minute. */
+    static Path single(Path dir) {
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode rows = json.createArrayNode();
+        rows.add(row(json, "2024-05-01T10:00:00Z", 60_000, "Only Song", "Only Artist", "Only Album",
+                "spotify:track:0000000000000000000031", false, false));
+        ObjectNode podcast = row(json, "2024-05-01T11:00:00Z", 60_000, null, null, null, null, false, false);
+        podcast.put("episode_name", "Only Ep");
+        podcast.put("episode_show_name", "Only Show");
+        podcast.put("spotify_episode_uri", "spotify:episode:0000000000000000000032");
+        rows.add(podcast);
+        try {
+            Files.createDirectories(dir);
+            Path file = dir.resolve("Streaming_History_Audio_2024.json");
+            json.writeValue(file.toFile(), rows);
+            return file;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static ObjectNode row(ObjectMapper json, String ts, int ms, String track, String artist, String album,
             String uri, boolean incognito, Boolean skipped) {
         ObjectNode r = json.createObjectNode();
