@@ -5,6 +5,7 @@ import com.azure.core.util.Context;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import com.azure.storage.file.datalake.DataLakeServiceClient;
 import com.azure.storage.file.datalake.models.DataLakeRequestConditions;
+import com.azure.storage.file.datalake.models.DataLakeStorageException;
 import dev.encore.export.PrintableNames;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -16,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * Moves a finished lake file out of the incoming folder with an atomic ADLS rename (the
  * component itself has no move) and writes the reason beside a rejected one. Moving is what keeps
  * the next listing small. The rename is pinned to the version that was loaded: a file replaced
- * during the import stays in the incoming folder, to be taken as the new version it is.
+ * during the import stays in the incoming folder, to be taken as the new version it is. It never
+ * replaces an earlier file of the same name: that one stays, the new one becomes
+ * {@code name (2).ext}, as in the local inbox.
  */
 public final class AdlsFileMover implements Processor {
     private static final Logger LOG = LoggerFactory.getLogger(AdlsFileMover.class);
@@ -47,12 +50,26 @@ public final class AdlsFileMover implements Processor {
         if (parent != null) {
             fs.getDirectoryClient(parent).createIfNotExists();
         }
-        if (d.reasonPath() != null) { // a skipped file's reason stays beside it in the processed folder
-            fs.getFileClient(d.reasonPath()).upload(BinaryData.fromString(d.reasonText()), true);
-        }
         DataLakeRequestConditions loadedVersion = new DataLakeRequestConditions()
                 .setIfMatch(in.getHeader(AdlsDownloads.ETAG_HEADER, String.class));
-        fs.getFileClient(lakePath).renameWithResponse(null, d.targetPath(), loadedVersion, null, null, Context.NONE);
-        LOG.info("Moved {}/{} to {}", fileSystem, PrintableNames.of(lakePath), PrintableNames.of(d.targetPath()));
+        // the destination must not exist: a rename would otherwise replace an earlier upload
+        DataLakeRequestConditions freeName = new DataLakeRequestConditions().setIfNoneMatch("*");
+        Disposition moved = d;
+        for (int n = 2; ; n++) {
+            try {
+                fs.getFileClient(lakePath).renameWithResponse(null, moved.targetPath(), loadedVersion, freeName, null,
+                        Context.NONE);
+                break;
+            } catch (DataLakeStorageException e) {
+                if (e.getStatusCode() != 409 || !"PathAlreadyExists".equals(e.getErrorCode())) {
+                    throw e;
+                }
+                moved = d.renamed(Disposition.numbered(d.targetPath(), n));
+            }
+        }
+        if (moved.reasonPath() != null) { // a skipped file's reason stays beside it in the processed folder
+            fs.getFileClient(moved.reasonPath()).upload(BinaryData.fromString(moved.reasonText()), true);
+        }
+        LOG.info("Moved {}/{} to {}", fileSystem, PrintableNames.of(lakePath), PrintableNames.of(moved.targetPath()));
     }
 }

@@ -20,6 +20,24 @@ public record Disposition(String targetPath, String reasonPath, String reasonTex
         };
     }
 
+    /**
+     * The {@code n}th name for a file when an earlier one holds {@code path} (Spotify calls every
+     * export my_spotify_data.zip): {@code name (2).ext}, {@code name (3).ext}, in the same folder.
+     */
+    public static String numbered(String path, int n) {
+        int slash = path.lastIndexOf('/');
+        String folder = path.substring(0, slash + 1);
+        String name = path.substring(slash + 1);
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? folder + name.substring(0, dot) + " (" + n + ")" + name.substring(dot)
+                : folder + name + " (" + n + ")";
+    }
+
+    /** The same disposition under another target name, its reason beside that name. */
+    public Disposition renamed(String target) {
+        return new Disposition(target, reasonPath == null ? null : target + REASON_SUFFIX, reasonText);
+    }
+
     private static Disposition withReason(String target, FileReport report) {
         return new Disposition(target, target + REASON_SUFFIX, report.describe());
     }

@@ -57,16 +57,12 @@ public final class LocalFileMover implements Processor {
      * moving at once cannot take the same name either.
      */
     static Path moveBeside(Path source, Path wanted) throws IOException {
-        String name = wanted.getFileName().toString();
-        int dot = name.lastIndexOf('.');
-        String base = dot > 0 ? name.substring(0, dot) : name;
-        String extension = dot > 0 ? name.substring(dot) : "";
         Path target = wanted;
         for (int n = 2; ; n++) {
             try {
                 return Files.move(source, target);
             } catch (FileAlreadyExistsException taken) {
-                target = wanted.resolveSibling(base + " (" + n + ")" + extension);
+                target = wanted.resolveSibling(Disposition.numbered(wanted.getFileName().toString(), n));
             }
         }
     }

@@ -109,6 +109,25 @@ class AdlsIntakeRouteTest {
     }
 
     @Test
+    void anEarlierUploadOfTheSameNameIsKeptInTheProcessedFolder() throws Exception {
+        // Spotify names every export my_spotify_data.zip: two different ones, one after the other
+        byte[] first = Files.readAllBytes(Zips.spotifyLike("zulkifalkhan889", "Streaming_History_Audio_2024-2025.json")
+                .writeTo(tmp.resolve("first.zip")));
+        byte[] second = Files.readAllBytes(Zips.spotifyLike("c3988169", "Streaming_History_Audio_2024-2025.json")
+                .writeTo(tmp.resolve("second.zip")));
+        lake.putFile(FS, "exports/alex/my_spotify_data.zip", first);
+        try (EncoreApp app = app("one")) {
+            await("the first moved").atMost(WAIT).until(() -> lake.listFiles(FS).contains("processed/exports/alex/my_spotify_data.zip"));
+            lake.putFile(FS, "exports/alex/my_spotify_data.zip", second);
+            await("the second moved").atMost(WAIT).until(() -> lake.listFiles(FS).stream().noneMatch(p -> p.startsWith("exports/")));
+            assertThat(lake.listFiles(FS)).contains("processed/exports/alex/my_spotify_data.zip",
+                    "processed/exports/alex/my_spotify_data (2).zip");
+            assertThat(lake.read(FS, "processed/exports/alex/my_spotify_data.zip")).isEqualTo(first);
+            assertThat(lake.read(FS, "processed/exports/alex/my_spotify_data (2).zip")).isEqualTo(second);
+        }
+    }
+
+    @Test
     void twoReplicasPollingOneLakeLoadEveryFileOnce() throws Exception {
         String[] files = {"Streaming_History_Audio_2022.json", "Streaming_History_Audio_2023.json",
                 "Streaming_History_Audio_2024.json", "Streaming_History_Audio_2026.json"};
