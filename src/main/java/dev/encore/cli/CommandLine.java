@@ -98,9 +98,11 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
 
                   ./encore live [--db JDBC_URL]
                       Poll every connected Spotify account once (recently played, playlists, top
-                      items once a day, saved tracks) into the lake's raw zone (./lake), and print
-                      the calls made, the raw files written and who needs to reconnect. Exit 0
-                      when every user was polled or Spotify asked for a pause, 1 when any failed.
+                      items once a day, saved tracks) into the lake's raw zone (./lake), load what
+                      came into SQL, and print the calls made, the raw files written, the plays
+                      new to the warehouse, the gaps opened and who needs to reconnect. Exit 0
+                      when every user was polled or Spotify asked for a pause, 1 when any failed
+                      or a raw file was rejected.
 
                   ./encore --help
 
