@@ -3,6 +3,7 @@ package dev.encore.cli;
 import dev.encore.Encore;
 import dev.encore.intake.FileReport;
 import dev.encore.intake.Headers;
+import dev.encore.store.ListeningGaps;
 import dev.encore.live.LiveStats;
 import dev.encore.live.LiveTicks;
 import dev.encore.live.LiveTicks.TickState;
@@ -90,9 +91,9 @@ public final class LiveCommand {
             return null;
         }
         LiveStats stats = camel.getRegistry().lookupByNameAndType("liveStats", LiveStats.class);
-        javax.sql.DataSource db = camel.getRegistry().lookupByNameAndType("database", dev.encore.store.Database.class).dataSource();
+        ListeningGaps gaps = camel.getRegistry().lookupByNameAndType("listeningGaps", ListeningGaps.class);
         java.nio.file.Path lake = java.nio.file.Path.of(camel.resolvePropertyPlaceholders("{{encore.lake.dir}}"));
-        int files = 0, playsNew = 0, gaps = 0, elsewhere = 0, rejected = 0;
+        int files = 0, playsNew = 0, gapsOpened = 0, elsewhere = 0, rejected = 0;
         for (String path : stats.written()) {
             Exchange loaded = camel.createProducerTemplate().request("direct:raw-load-local", ex -> {
                 ex.getMessage().setBody(lake.resolve(path).toFile());
@@ -112,29 +113,17 @@ public final class LiveCommand {
                 // the other kinds' rows are playlists, tops and saved tracks, not plays
                 if (run.format() != null && run.format().endsWith("recently-played")) {
                     playsNew += run.counts().inserted();
-                    gaps += (int) count(db, "SELECT COUNT(*) FROM listening_gap WHERE opened_by_run = ?", run.runId());
+                    gapsOpened += gaps.openedBy(run.runId());
                 }
             }
         }
-        return new Loads(files, playsNew, gaps, elsewhere, rejected);
-    }
-
-    private static long count(javax.sql.DataSource db, String sql, long id) throws java.sql.SQLException {
-        try (var c = db.getConnection(); var ps = c.prepareStatement(sql)) {
-            ps.setLong(1, id);
-            try (var rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return new Loads(files, playsNew, gapsOpened, elsewhere, rejected);
     }
 
     private static Summary summary(CamelContext camel, long tickId, Loads loads) throws Exception {
         LiveTicks ticks = camel.getRegistry().lookupByNameAndType("liveTicks", LiveTicks.class);
         LiveStats stats = camel.getRegistry().lookupByNameAndType("liveStats", LiveStats.class);
-        SpotifyPause pause = new SpotifyPause(
-                camel.getRegistry().lookupByNameAndType("catalogueStore", dev.encore.store.CatalogueStore.class),
-                java.time.Clock.systemUTC());
+        SpotifyPause pause = camel.getRegistry().lookupByNameAndType("spotifyPause", SpotifyPause.class);
         TickState state = ticks.state(tickId);
         // a running replica may still be polling users of this tick it claimed
         Instant deadline = Instant.now().plus(OTHERS);

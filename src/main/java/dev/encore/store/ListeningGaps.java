@@ -97,6 +97,18 @@ public final class ListeningGaps {
         return gaps;
     }
 
+    /** How many gaps the load of one raw file ({@code import_run}) opened. */
+    public int openedBy(long runId) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM listening_gap WHERE opened_by_run = ?")) {
+            ps.setLong(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     private static String text(ResultSet rs, int column) throws SQLException {
         return rs.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC).toString();
     }
