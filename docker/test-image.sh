@@ -24,6 +24,9 @@ GRACE=45   # docker/compose.yaml's stop_grace_period: longer than camel.main.shu
 
 say() { printf '\n== %s\n' "$*"; }
 fail() { printf '\nFAILED: %s\n' "$*" >&2; exit 1; }
+# grep on a captured string, not a pipe: with pipefail, grep -q leaving early makes curl die of
+# SIGPIPE and the whole check fail on a page that did answer (how CI once failed here).
+contains() { grep -qF -- "$2" <<<"$1"; }
 podman() { command podman --runtime=runc "$@"; }
 
 [ "$(id -u)" = 0 ] || fail "run as root (debootstrap and rootful podman)"
@@ -93,7 +96,7 @@ podman run -d --name "$NAME" --network=host -v "$work/inbox:/app/inbox" \
 
 up=""
 for _ in $(seq 1 120); do
-  if curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/observe/health" | grep -q '"status":"UP"'; then up=yes; break; fi
+  if contains "$(curl -fs "http://127.0.0.1:$MANAGEMENT_PORT/observe/health" || true)" '"status":"UP"'; then up=yes; break; fi
   sleep 1
 done
 [ -n "$up" ] || { podman logs "$NAME" | tail -30; fail "health never UP"; }
@@ -111,12 +114,12 @@ done
 [ "$loaded" = "$expected" ] || { podman logs "$NAME" | tail -30; fail "the container loaded '$loaded' streams for alex, the host import $expected"; }
 echo "export loaded: $loaded streams, the file moved to inbox/processed/alex/"
 
-curl -fs "http://127.0.0.1:$HTTP_PORT/" | grep -q '<title>Encore' || fail "the dashboard did not answer"
+contains "$(curl -fs "http://127.0.0.1:$HTTP_PORT/" || true)" '<title>Encore' || fail "the dashboard did not answer"
 echo "dashboard: answers"
 
 uid=$(podman exec "$NAME" id -u)
 [ "$uid" = 10001 ] || fail "the process runs as uid $uid"
-podman top "$NAME" user,args | grep -q '^encore .*java' || { podman top "$NAME" user,args; fail "java is not run by the encore user"; }
+grep -q '^encore .*java' <<<"$(podman top "$NAME" user,args)" || { podman top "$NAME" user,args; fail "java is not run by the encore user"; }
 echo "runs as: encore (uid $uid)"
 
 say "docker stop: SIGTERM, then at most $GRACE s"
@@ -127,7 +130,7 @@ took=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')
 code=$(podman inspect --format '{{.State.ExitCode}}' "$NAME")
 # 143 = 128 + SIGTERM: the JVM ran its shutdown hooks and ended; 137 would be the SIGKILL after the grace period
 [ "$code" = 143 ] || [ "$code" = 0 ] || { podman logs "$NAME" | tail -20; fail "exit code $code after stop"; }
-podman logs "$NAME" 2>&1 | grep -q 'Apache Camel .* (encore) shutdown' \
+grep -q 'Apache Camel .* (encore) shutdown' <<<"$(podman logs "$NAME" 2>&1)" \
   || { podman logs "$NAME" | tail -20; fail "no orderly Camel shutdown in the log"; }
 echo "stopped in ${took} s, exit code $code, Camel shut down in order"
 
