@@ -1,5 +1,6 @@
 package dev.encore;
 
+import dev.encore.cli.AccountCommand;
 import dev.encore.cli.CommandLine;
 import dev.encore.cli.EnrichCommand;
 import dev.encore.cli.ImportCommand;
@@ -11,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.main.Main;
 
-/** The command line: {@code serve} (the default), {@code import}, {@code enrich}, {@code live} and {@code --help}. */
+/** The command line: {@code serve} (the default), {@code import}, {@code enrich}, {@code live}, {@code account} and {@code --help}. */
 public final class Encore {
     private Encore() {
     }
@@ -66,6 +67,10 @@ public final class Encore {
             case "live" -> {
                 System.setProperty("encore.log.level", System.getProperty("encore.log.level", "WARN"));
                 yield new LiveCommand(cmd, out, err).run();
+            }
+            case "account" -> {
+                System.setProperty("encore.log.level", System.getProperty("encore.log.level", "WARN"));
+                yield new AccountCommand(cmd, System.console(), System.in, out, err).run();
             }
             case "import" -> {
                 // the per-file report is the output; Camel's start-up chatter would drown it
@@ -127,7 +132,7 @@ public final class Encore {
         main.addOverrideProperty("camel.server.enabled", "false");
         // the REST API (and its error configuration), the dashboard and the connect flow need the HTTP server
         main.addOverrideProperty("camel.main.routes-exclude-pattern",
-                "**/api.camel.yaml,**/api-errors.camel.yaml,**/dashboard.camel.yaml,**/connect.camel.yaml");
+                "**/api.camel.yaml,**/api-errors.camel.yaml,**/dashboard.camel.yaml,**/connect.camel.yaml,**/access.camel.yaml");
         return main;
     }
 
