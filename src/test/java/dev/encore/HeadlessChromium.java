@@ -43,4 +43,20 @@ public final class HeadlessChromium {
                 .usingAnyFreePort().build();
         return new ChromeDriver(service, options);
     }
+
+    /** The first element {@code by} finds once it is displayed (at most 30 s: a page that never shows it fails). */
+    public static org.openqa.selenium.WebElement await(org.openqa.selenium.WebDriver browser, org.openqa.selenium.By by) {
+        return new org.openqa.selenium.support.ui.WebDriverWait(browser, java.time.Duration.ofSeconds(30)).until(b -> {
+            var found = b.findElements(by);
+            return found.isEmpty() || !found.get(0).isDisplayed() ? null : found.get(0);
+        });
+    }
+
+    /** A screenshot of the window as target/screenshots/{@code name}.png, to look at as its user would. */
+    public static void shot(ChromeDriver browser, String name) throws java.io.IOException {
+        Path shots = Path.of("target", "screenshots");
+        Files.createDirectories(shots);
+        Files.copy(browser.getScreenshotAs(org.openqa.selenium.OutputType.FILE).toPath(), shots.resolve(name + ".png"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
 }

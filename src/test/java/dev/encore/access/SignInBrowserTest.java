@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.encore.HeadlessChromium;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +17,6 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -31,7 +28,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Screenshots in target/screenshots/.
  */
 class SignInBrowserTest {
-    private static final Path SHOTS = Path.of("target", "screenshots");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static AccessFixture fixture;
@@ -41,7 +37,6 @@ class SignInBrowserTest {
     static void openBrowser() throws Exception {
         HeadlessChromium.assumeInstalled("the sign-in browser test");
         fixture = AccessFixture.on("h2");
-        Files.createDirectories(SHOTS);
         browser = HeadlessChromium.open(1400, 1000);
     }
 
@@ -194,14 +189,10 @@ class SignInBrowserTest {
     }
 
     private static WebElement await(By by) {
-        return new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> {
-            var found = b.findElements(by);
-            return found.isEmpty() || !found.get(0).isDisplayed() ? null : found.get(0);
-        });
+        return HeadlessChromium.await(browser, by);
     }
 
     private static void shot(String name) throws Exception {
-        File png = browser.getScreenshotAs(OutputType.FILE);
-        Files.copy(png.toPath(), SHOTS.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        HeadlessChromium.shot(browser, name);
     }
 }
