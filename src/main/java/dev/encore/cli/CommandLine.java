@@ -7,13 +7,14 @@ import java.util.TreeMap;
 
 /** The parsed arguments: a command, its options and its operands. */
 public record CommandLine(String command, Map<String, String> options, List<String> operands) {
-    private static final List<String> COMMANDS = List.of("serve", "import", "enrich", "live", "help");
+    private static final List<String> COMMANDS = List.of("serve", "import", "enrich", "live", "export", "help");
     /** Options that take a value, per command; everything else is a mistake. */
     private static final Map<String, List<String>> OPTIONS = Map.of(
             "serve", List.of("--db", "--profile", "--port", "--management-port"),
             "import", List.of("--db", "--profile", "--user"),
             "enrich", List.of("--db", "--profile"),
             "live", List.of("--db", "--profile"),
+            "export", List.of("--db", "--profile", "--user", "--format", "--out", "--from", "--to"),
             "help", List.of());
 
     public static CommandLine parse(String... args) {
@@ -103,6 +104,13 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
                       new to the warehouse, the gaps opened and who needs to reconnect. Exit 0
                       when every user was polled or Spotify asked for a pause, 1 when any failed
                       or a raw file was rejected.
+
+                  ./encore export --user NAME --format parquet|csv --out DIR [--from DAY] [--to DAY]
+                      Write one user's data into DIR, one file per table (streams, playlists,
+                      playlist_items and the tracks, albums, artists and genres they reference),
+                      as Parquet or as CSV (UTF-8, a header, RFC 4180 quoting), and print the rows
+                      of each. --from and --to (YYYY-MM-DD, --to not included) are days in the
+                      user's time zone. Exit 0 when written, 2 on bad arguments or an unknown user.
 
                   ./encore --help
 
