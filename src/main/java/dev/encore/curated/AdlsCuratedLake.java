@@ -59,10 +59,9 @@ public final class AdlsCuratedLake implements CuratedLake {
             }
             upload.flush(offset, true);
             upload.rename(null, path);
-        } catch (DataLakeStorageException e) {
+        } catch (RuntimeException e) {
             // the half-uploaded tmp (if any) is hidden; a later publish uses a new name
-            throw new IOException("Could not write " + fileSystem + "/" + path + " to the lake: HTTP " + e.getStatusCode()
-                    + " " + e.getErrorCode(), e);
+            throw new IOException("Could not write " + fileSystem + "/" + path + " to the lake: " + reason(e), e);
         } finally {
             Files.deleteIfExists(scratch);
         }
@@ -73,9 +72,20 @@ public final class AdlsCuratedLake implements CuratedLake {
     public void delete(String lakePath) throws IOException {
         try {
             adls.getFileSystemClient(fileSystem).getFileClient(root + lakePath).deleteIfExists();
-        } catch (DataLakeStorageException e) {
-            throw new IOException("Could not delete " + fileSystem + "/" + root + lakePath + " in the lake: HTTP "
-                    + e.getStatusCode() + " " + e.getErrorCode(), e);
+        } catch (RuntimeException e) {
+            throw new IOException("Could not delete " + fileSystem + "/" + root + lakePath + " in the lake: " + reason(e), e);
         }
+    }
+
+    /** Azure's answer, or why there was none (the lake unreachable); never a request's headers or signature. */
+    private static String reason(RuntimeException e) {
+        if (e instanceof DataLakeStorageException s) {
+            return "HTTP " + s.getStatusCode() + " " + s.getErrorCode();
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 }

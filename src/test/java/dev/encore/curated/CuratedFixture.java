@@ -150,6 +150,11 @@ final class CuratedFixture implements AutoCloseable {
         return rows;
     }
 
+    /** Partitions the curated zone has written, as curated_partition records them. */
+    long count() {
+        return db.count("SELECT COUNT(*) FROM curated_partition");
+    }
+
     @Override
     public void close() {
         database.close();
