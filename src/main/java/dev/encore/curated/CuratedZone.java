@@ -46,6 +46,8 @@ public final class CuratedZone {
     private final String memoryLimit;
     private final Path scratch;
     private final Set<String> pending = new LinkedHashSet<>();
+    /** Each user's time zone at the last pass: a new zone changes every local_date, so all their months are due. */
+    private final Map<String, String> zonesSeen = new HashMap<>();
     private boolean everyone = true;
 
     public CuratedZone(Database database, CuratedLake lake, ReportingZones zones, CuratedStatus status, Clock clock,
@@ -88,13 +90,10 @@ public final class CuratedZone {
         }
         List<String> users;
         synchronized (this) {
-            if (everyone) {
-                try {
-                    pending.addAll(allUsers());
-                } catch (SQLException e) {
-                    return failed(e, now, new Tally());
-                }
-                everyone = false;
+            try {
+                markRezoned();
+            } catch (SQLException e) {
+                return failed(e, now, new Tally());
             }
             users = new ArrayList<>(pending);
         }
@@ -131,16 +130,25 @@ public final class CuratedZone {
         return tally.pass();
     }
 
-    private List<String> allUsers() throws SQLException {
-        List<String> users = new ArrayList<>();
+    /**
+     * Marks every user at the first pass (what a crash or an outage before this start left owed),
+     * and afterwards each user whose time zone changed since the last pass (the API sets it).
+     */
+    private void markRezoned() throws SQLException {
         try (Connection c = database.dataSource().getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT user_id FROM app_user ORDER BY user_id");
+                PreparedStatement ps = c.prepareStatement("SELECT user_id, time_zone FROM app_user ORDER BY user_id");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                users.add(rs.getString(1));
+                String user = rs.getString(1);
+                String zone = String.valueOf(rs.getString(2));
+                String before = zonesSeen.put(user, zone);
+                if (everyone || (before != null && !before.equals(zone))) {
+                    pending.add(user);
+                }
             }
         }
-        return users;
+        everyone = false;
+        status.pending(pending.size(), false);
     }
 
     /** Rewrites the user's partitions whose rows changed, and removes those whose rows are gone. */

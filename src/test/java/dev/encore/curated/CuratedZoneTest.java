@@ -126,6 +126,66 @@ class CuratedZoneTest {
         assertSameAsWarehouse("ana");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aNewTimeZoneRewritesTheUsersMonthsAndTheLibraryAndCatalogueAreWritten(String kind) throws Exception {
+        f = new CuratedFixture(kind, tmp);
+        f.load(CuratedFixture.generated(tmp.resolve("in"), "Streaming_History_Audio_a.json",
+                Instant.parse("2024-01-01T10:00:00Z"), 40), "ana");
+        describe(f, "0000000000000000000001", "j-pop", "Ana's \"song\", 東京", "spotify:playlist:1");
+        f.zone.pass();
+        assertThat(f.streamFiles("ana")).hasSize(2);
+        assertThat(f.zone.pass().filesWritten()).as("nothing changed").isZero();
+
+        f.zones.setZone("ana", ZoneId.of("Asia/Tokyo"));
+        CuratedZone.Pass rezoned = f.zone.pass();
+        assertThat(rezoned.filesWritten()).isEqualTo(2);
+        Map<String, Object> first = f.lakeStreams("ana").get(0);
+        LocalDateTime ts = (LocalDateTime) first.get("ts_utc");
+        assertThat(first.get("local_hour")).isEqualTo(ts.atOffset(ZoneOffset.UTC).atZoneSameInstant(ZoneId.of("Asia/Tokyo")).getHour());
+
+        List<Map<String, Object>> playlists = ParquetRows.read(f.lakeDir.resolve("curated/playlists/user=ana/part-00000.parquet"));
+        assertThat(playlists).singleElement().satisfies(p -> {
+            assertThat(p.get("playlist_name")).isEqualTo("Ana's \"song\", 東京");
+            assertThat(p.get("is_public")).isEqualTo(true);
+            assertThat(p.get("description")).isNull();
+            assertThat(p.get("fetched_at")).isEqualTo(LocalDateTime.of(2024, 3, 1, 12, 0, 0, 123_000_000));
+        });
+        List<Map<String, Object>> tracks = ParquetRows.read(f.lakeDir.resolve("curated/tracks/part-00000.parquet"));
+        assertThat(tracks).singleElement().satisfies(t -> {
+            assertThat(t.get("track_id")).isEqualTo("0000000000000000000001");
+            assertThat(t.get("duration_ms")).isEqualTo(201_000);
+            assertThat(t.get("explicit")).isEqualTo(false);
+            assertThat(t.get("popularity")).isNull();
+        });
+        assertThat(ParquetRows.read(f.lakeDir.resolve("curated/genres/part-00000.parquet")))
+                .singleElement().satisfies(g -> assertThat(g.get("genre")).isEqualTo("j-pop"));
+    }
+
+    /** A described track (with album, artist and genre) and a playlist, as enrichment and the live flow store them. */
+    static void describe(CuratedFixture f, String trackId, String genre, String playlistName, String playlistUri) throws Exception {
+        try (var c = f.database.dataSource().getConnection(); var s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO album (album_id, name, described_at) VALUES ('al" + trackId.substring(2)
+                    + "', 'An album', TIMESTAMP '2024-03-01 12:00:00')");
+            s.executeUpdate("INSERT INTO artist (artist_id, name, described_at) VALUES ('ar" + trackId.substring(2)
+                    + "', 'An artist', TIMESTAMP '2024-03-01 12:00:00')");
+            s.executeUpdate("INSERT INTO track (track_id, name, album_id, duration_ms, explicit, described_at) VALUES ('"
+                    + trackId + "', 'A track', 'al" + trackId.substring(2) + "', 201000, FALSE, TIMESTAMP '2024-03-01 12:00:00')");
+            s.executeUpdate("INSERT INTO track_artist (track_id, position, artist_id) VALUES ('" + trackId + "', 0, 'ar"
+                    + trackId.substring(2) + "')");
+            s.executeUpdate("INSERT INTO genre (name) VALUES ('" + genre + "')");
+            s.executeUpdate("INSERT INTO artist_genre (artist_id, genre_id, source) SELECT 'ar" + trackId.substring(2)
+                    + "', genre_id, 'musicbrainz' FROM genre WHERE name = '" + genre + "'");
+        }
+        try (var c = f.database.dataSource().getConnection(); var ps = c.prepareStatement("INSERT INTO playlist (user_id, "
+                + "playlist_id, playlist_name, is_public, items_total, list_position, fetched_at, import_run_id) "
+                + "VALUES ('ana', ?, ?, TRUE, 0, 0, TIMESTAMP '2024-03-01 12:00:00.123', 1)")) {
+            ps.setString(1, playlistUri);
+            ps.setString(2, playlistName);
+            ps.executeUpdate();
+        }
+    }
+
     /** Every stream once, with its values; per UTC month the same count and minutes. */
     private void assertSameAsWarehouse(String user) throws Exception {
         Map<Long, Map<String, Object>> warehouse = f.warehouseStreams(user);

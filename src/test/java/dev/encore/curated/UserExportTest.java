@@ -77,8 +77,29 @@ class UserExportTest {
         // the hard names are really in there
         String text = Files.readString(csv);
         assertThat(text).contains("\"Say \"\"Hello\"\", World").contains("東京事変").contains("🎧🔥").contains("عمرو دياب");
-        // other users' listening never leaks into the catalogue part (none is described here)
+        // nothing is described here, so the catalogue part is empty
         assertThat(rows.get(CuratedTable.TRACKS)).isZero();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void theCataloguePartHoldsOnlyWhatTheUsersStreamsReference(String kind) throws Exception {
+        f = new CuratedFixture(kind, tmp);
+        f.load(CuratedFixture.generated(tmp.resolve("in"), "Streaming_History_Audio_a.json",
+                Instant.parse("2024-01-01T10:00:00Z"), 10), "ana");
+        CuratedZoneTest.describe(f, "0000000000000000000001", "j-pop", "Mine", "p1");
+        CuratedZoneTest.describe(f, "7777777777777777777777", "k-indie", "Also mine", "p2");
+
+        Map<CuratedTable, Long> rows = export().export("ana", UserExport.Format.PARQUET, tmp.resolve("out"), null, null);
+
+        assertThat(ParquetRows.read(tmp.resolve("out/tracks.parquet"))).extracting(r -> r.get("track_id"))
+                .containsExactly("0000000000000000000001");
+        assertThat(ParquetRows.read(tmp.resolve("out/genres.parquet"))).extracting(r -> r.get("genre")).containsExactly("j-pop");
+        assertThat(rows).containsEntry(CuratedTable.ALBUMS, 1L).containsEntry(CuratedTable.ARTISTS, 1L)
+                .containsEntry(CuratedTable.TRACK_ARTISTS, 1L).containsEntry(CuratedTable.PLAYLISTS, 2L);
+        // the lake's catalogue is the operator's: all of it
+        f.zone.pass();
+        assertThat(ParquetRows.read(f.lakeDir.resolve("curated/tracks/part-00000.parquet"))).hasSize(2);
     }
 
     @ParameterizedTest
