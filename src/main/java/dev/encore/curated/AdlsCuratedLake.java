@@ -5,6 +5,7 @@ import com.azure.storage.file.datalake.DataLakeFileClient;
 import com.azure.storage.file.datalake.DataLakeFileSystemClient;
 import com.azure.storage.file.datalake.DataLakeServiceClient;
 import com.azure.storage.file.datalake.models.DataLakeStorageException;
+import dev.encore.lake.LakeRoot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -28,8 +29,7 @@ public final class AdlsCuratedLake implements CuratedLake {
     public AdlsCuratedLake(DataLakeServiceClient adls, String fileSystem, String root, Path scratchDir) {
         this.adls = adls;
         this.fileSystem = fileSystem;
-        String r = root == null ? "" : root.trim().replaceAll("^/+|/+$", "");
-        this.root = r.isEmpty() ? "" : r + "/";
+        this.root = LakeRoot.prefix(root);
         this.scratchDir = scratchDir;
     }
 
