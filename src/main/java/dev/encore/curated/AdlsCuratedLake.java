@@ -60,7 +60,7 @@ public final class AdlsCuratedLake implements CuratedLake {
             upload.flush(offset, true);
             upload.rename(null, path);
         } catch (RuntimeException e) {
-            // the half-uploaded tmp (if any) is hidden; a later publish uses a new name
+            removeQuietly(fs, tmp);
             throw new IOException("Could not write " + fileSystem + "/" + path + " to the lake: " + reason(e), e);
         } finally {
             Files.deleteIfExists(scratch);
@@ -74,6 +74,15 @@ public final class AdlsCuratedLake implements CuratedLake {
             adls.getFileSystemClient(fileSystem).getFileClient(root + lakePath).deleteIfExists();
         } catch (RuntimeException e) {
             throw new IOException("Could not delete " + fileSystem + "/" + root + lakePath + " in the lake: " + reason(e), e);
+        }
+    }
+
+    /** A half-uploaded file is hidden from readers; it goes too, if the lake lets it (it may be what failed). */
+    private static void removeQuietly(DataLakeFileSystemClient fs, String tmp) {
+        try {
+            fs.getFileClient(tmp).deleteIfExists();
+        } catch (RuntimeException stillDown) {
+            // left hidden; a later publish uses a new name
         }
     }
 

@@ -108,7 +108,8 @@ public final class CuratedZone {
                 tally.users++;
             }
             syncCatalogue(tally);
-        } catch (IOException | SQLException | RuntimeException e) {
+        } catch (IOException | SQLException | RuntimeException | LinkageError e) {
+            // LinkageError: DuckDB has no native library for this OS or CPU
             return failed(e, now, tally);
         }
         synchronized (this) {
@@ -121,7 +122,7 @@ public final class CuratedZone {
         return tally.pass();
     }
 
-    private Pass failed(Exception e, Instant now, Tally tally) {
+    private Pass failed(Throwable e, Instant now, Tally tally) {
         String error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         if (status.lastError() == null) {
             LOG.warn("Could not write the curated zone (tried again in {} s): {}", retryDelay.toSeconds(), error);
