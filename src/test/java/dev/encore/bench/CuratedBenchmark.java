@@ -1,6 +1,8 @@
 package dev.encore.bench;
 
 import dev.encore.curated.CuratedStatus;
+import dev.encore.curated.CuratedTable;
+import dev.encore.curated.UserExport;
 import dev.encore.curated.CuratedZone;
 import dev.encore.curated.LocalCuratedLake;
 import dev.encore.insights.ReportingZones;
@@ -18,11 +20,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
  * The curated zone for one user with many streams (bench/curated.sh, docs/benchmarks.md): the
- * first write of every month, then the pass after a load of one new month. Streams go into the
+ * first write of every month, then the pass after a load of one new month, then {@code encore export}
+ * of the whole user as Parquet and as CSV. Streams go into the
  * warehouse by plain JDBC batches (the intake's own speed is IntakeBenchmark's); the heap is
  * capped by the script, and DuckDB's native memory shows in the process's peak RSS.
  *   args: [--streams N] [--db jdbc-url]
@@ -54,7 +58,7 @@ public final class CuratedBenchmark {
             resetPeaks();
             long t1 = System.nanoTime();
             CuratedZone.Pass first = zone.pass();
-            System.out.printf("first write: %s in %.1f s; heap peak %d MB; lake %d MB%n", first, secs(t1), heapPeakMb(),
+            System.out.printf("first write: %s in %.1f s; %s; lake %d MB%n", first, secs(t1), heapPeakMb(),
                     size(dir.resolve("lake")) >> 20);
 
             insert(database, "bench", start.plusMonths(months), streams / months, 1);
@@ -62,11 +66,21 @@ public final class CuratedBenchmark {
             resetPeaks();
             long t2 = System.nanoTime();
             CuratedZone.Pass next = zone.pass();
-            System.out.printf("after a one-month load: %s in %.2f s; heap peak %d MB%n", next, secs(t2), heapPeakMb());
+            System.out.printf("after a one-month load: %s in %.2f s; %s%n", next, secs(t2), heapPeakMb());
             zone.changed("bench");
             long t3 = System.nanoTime();
             System.out.printf("a pass with nothing changed: %s in %.2f s%n", zone.pass(), secs(t3));
-            System.out.printf("process peak RSS (heap + DuckDB's native memory + JVM): %s%n", peakRss());
+            System.out.printf("process peak RSS so far (heap + DuckDB's native memory + JVM): %s%n", peakRss());
+            UserExport export = new UserExport(database, new ReportingZones(database.dataSource(), ZoneId.of("Europe/Madrid")),
+                    "256MB", dir.resolve("scratch"));
+            for (UserExport.Format format : UserExport.Format.values()) {
+                resetPeaks();
+                long t4 = System.nanoTime();
+                Map<CuratedTable, Long> rows = export.export("bench", format, dir.resolve("export-" + format), null, null);
+                System.out.printf("encore export --format %s: %,d streams in %.1f s; %s; %d MB written; %s%n",
+                        format, rows.get(CuratedTable.STREAMS), secs(t4), heapPeakMb(), size(dir.resolve("export-" + format)) >> 20,
+                        peakRss());
+            }
             if (status.lastError() != null) {
                 throw new IllegalStateException(status.lastError());
             }
@@ -109,14 +123,43 @@ public final class CuratedBenchmark {
         }
     }
 
-    private static void resetPeaks() {
-        System.gc();
-        ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    /** The most heap in use, and the most still in use right after a collection (the live set), since the last reset. */
+    private static final java.util.concurrent.atomic.AtomicLong USED = new java.util.concurrent.atomic.AtomicLong();
+    private static final java.util.concurrent.atomic.AtomicLong LIVE = new java.util.concurrent.atomic.AtomicLong();
+
+    static {
+        Thread sampler = new Thread(() -> {
+            while (true) {
+                long used = 0;
+                long live = 0;
+                for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+                    if (p.getType() == MemoryType.HEAP) {
+                        used += p.getUsage().getUsed();
+                        live += p.getCollectionUsage() == null ? 0 : p.getCollectionUsage().getUsed();
+                    }
+                }
+                USED.accumulateAndGet(used, Math::max);
+                LIVE.accumulateAndGet(live, Math::max);
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
     }
 
-    private static long heapPeakMb() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
-                .mapToLong(p -> p.getPeakUsage().getUsed()).sum() >> 20;
+    private static void resetPeaks() {
+        System.gc();
+        USED.set(0);
+        LIVE.set(0);
+    }
+
+    /** "used ≤ X MB, live after GC ≤ Y MB" (sampled every 20 ms; the cap is the script's -Xmx). */
+    private static String heapPeakMb() {
+        return "heap used at most " + (USED.get() >> 20) + " MB (live after GC at most " + (LIVE.get() >> 20) + " MB)";
     }
 
     private static String peakRss() throws Exception {
