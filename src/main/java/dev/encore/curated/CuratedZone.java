@@ -2,6 +2,7 @@ package dev.encore.curated;
 
 import dev.encore.insights.ReportingZones;
 import dev.encore.store.Database;
+import dev.encore.store.SqlErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -320,44 +321,56 @@ public final class CuratedZone {
         return written;
     }
 
+    /**
+     * Stores the partition's fingerprint: an update, or an insert for a new partition. Replicas
+     * sharing the lake and the database may write the same partition at once (the same rows, so
+     * the same file); the one whose insert comes second updates instead.
+     */
     private void remember(String user, Key key, String fingerprint, long rows, String path) throws SQLException {
         try (Connection c = database.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                forget(c, user, key);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO curated_partition (table_name, user_id, part_year, "
-                        + "part_month, fingerprint, row_count, lake_path, written_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                    ps.setString(1, key.table.tableName());
-                    ps.setString(2, user);
-                    ps.setInt(3, key.year);
-                    ps.setInt(4, key.month);
-                    ps.setString(5, fingerprint);
-                    ps.setLong(6, rows);
-                    ps.setString(7, path);
-                    ps.setObject(8, Database.utc(clock.instant()));
-                    ps.executeUpdate();
-                }
-                c.commit();
+            if (update(c, user, key, fingerprint, rows, path) > 0) {
+                return;
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO curated_partition (table_name, user_id, part_year, "
+                    + "part_month, fingerprint, row_count, lake_path, written_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bindKey(ps, 1, user, key);
+                ps.setString(5, fingerprint);
+                ps.setLong(6, rows);
+                ps.setString(7, path);
+                ps.setObject(8, Database.utc(clock.instant()));
+                ps.executeUpdate();
             } catch (SQLException e) {
-                c.rollback();
-                throw e;
+                if (!SqlErrors.isConstraintViolation(e)) {
+                    throw e;
+                }
+                update(c, user, key, fingerprint, rows, path);
             }
         }
     }
 
-    private void forget(String user, Key key) throws SQLException {
-        try (Connection c = database.dataSource().getConnection()) {
-            forget(c, user, key);
+    private int update(Connection c, String user, Key key, String fingerprint, long rows, String path) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE curated_partition SET fingerprint = ?, row_count = ?, "
+                + "lake_path = ?, written_at = ? WHERE table_name = ? AND user_id = ? AND part_year = ? AND part_month = ?")) {
+            ps.setString(1, fingerprint);
+            ps.setLong(2, rows);
+            ps.setString(3, path);
+            ps.setObject(4, Database.utc(clock.instant()));
+            bindKey(ps, 5, user, key);
+            return ps.executeUpdate();
         }
     }
 
-    private static void forget(Connection c, String user, Key key) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM curated_partition WHERE table_name = ? AND user_id = ? "
-                + "AND part_year = ? AND part_month = ?")) {
-            ps.setString(1, key.table.tableName());
-            ps.setString(2, user);
-            ps.setInt(3, key.year);
-            ps.setInt(4, key.month);
+    private static void bindKey(PreparedStatement ps, int at, String user, Key key) throws SQLException {
+        ps.setString(at, key.table.tableName());
+        ps.setString(at + 1, user);
+        ps.setInt(at + 2, key.year);
+        ps.setInt(at + 3, key.month);
+    }
+
+    private void forget(String user, Key key) throws SQLException {
+        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM curated_partition WHERE table_name = ? AND user_id = ? AND part_year = ? AND part_month = ?")) {
+            bindKey(ps, 1, user, key);
             ps.executeUpdate();
         }
     }
