@@ -2,7 +2,6 @@ package dev.encore.curated;
 
 import dev.encore.insights.ReportingZones;
 import dev.encore.store.Database;
-import dev.encore.store.SqlErrors;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +16,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,9 +34,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class CuratedZone {
     private static final Logger LOG = LoggerFactory.getLogger(CuratedZone.class);
-    private static final String CATALOGUE = "";
 
     private final Database database;
+    private final Fingerprints fingerprints;
+    private final CuratedPartitions partitions;
     private final CuratedLake lake;
     private final ReportingZones zones;
     private final CuratedStatus status;
@@ -54,6 +53,8 @@ public final class CuratedZone {
     public CuratedZone(Database database, CuratedLake lake, ReportingZones zones, CuratedStatus status, Clock clock,
             Duration retryDelay, String memoryLimit, Path scratch) {
         this.database = database;
+        this.fingerprints = new Fingerprints(database);
+        this.partitions = new CuratedPartitions(database.dataSource(), clock);
         this.lake = lake;
         this.zones = zones;
         this.status = status;
@@ -156,44 +157,28 @@ public final class CuratedZone {
     /** Rewrites the user's partitions whose rows changed, and removes those whose rows are gone. */
     void syncUser(String user, Tally tally) throws SQLException, IOException {
         ZoneId zone = zones.zoneOf(user).orElse(null);
-        Map<Key, String> now = new LinkedHashMap<>();
-        if (zone != null) {
-            now.putAll(monthFingerprints(user, zone));
-            for (CuratedTable t : List.of(CuratedTable.PLAYLISTS, CuratedTable.PLAYLIST_ITEMS)) {
-                String fp = fingerprint(t, user);
-                if (fp != null) {
-                    now.put(new Key(t, 0, 0), fp);
-                }
-            }
-        }
-        reconcile(user, now, written(user), zone, tally);
+        // a user who is gone has nothing left to write: their files go
+        Map<Partition, String> now = zone == null ? Map.of() : fingerprints.ofUser(user, zone);
+        reconcile(user, now, partitions.written(user), zone, tally);
     }
 
     private void syncCatalogue(Tally tally) throws SQLException, IOException {
-        Map<Key, String> now = new LinkedHashMap<>();
-        for (CuratedTable t : CuratedTable.values()) {
-            if (t.split() == CuratedTable.Split.NONE) {
-                String fp = fingerprint(t, null);
-                if (fp != null) {
-                    now.put(new Key(t, 0, 0), fp);
-                }
-            }
-        }
-        reconcile(CATALOGUE, now, written(CATALOGUE), ZoneId.of("UTC"), tally);
+        reconcile(CuratedPartitions.CATALOGUE, fingerprints.ofCatalogue(), partitions.written(CuratedPartitions.CATALOGUE),
+                ZoneId.of("UTC"), tally);
     }
 
-    private void reconcile(String user, Map<Key, String> now, Map<Key, String> written, ZoneId zone, Tally tally)
+    private void reconcile(String user, Map<Partition, String> now, Map<Partition, String> written, ZoneId zone, Tally tally)
             throws SQLException, IOException {
-        for (Map.Entry<Key, String> e : now.entrySet()) {
+        for (Map.Entry<Partition, String> e : now.entrySet()) {
             if (!e.getValue().equals(written.get(e.getKey()))) {
                 tally.rows += write(user, e.getKey(), e.getValue(), zone);
                 tally.written++;
             }
         }
-        for (Key gone : written.keySet()) {
+        for (Partition gone : written.keySet()) {
             if (!now.containsKey(gone)) {
-                lake.delete(CuratedPaths.of(gone.table, user, gone.year, gone.month));
-                forget(user, gone);
+                lake.delete(CuratedPaths.of(gone.table(), user, gone.year(), gone.month()));
+                partitions.forget(user, gone);
                 status.deleted();
                 tally.deleted++;
             }
@@ -201,29 +186,29 @@ public final class CuratedZone {
     }
 
     /** One partition, written whole to scratch, then published over the old file; then its fingerprint is stored. */
-    private long write(String user, Key key, String fingerprint, ZoneId zone) throws SQLException, IOException {
-        String path = CuratedPaths.of(key.table, user, key.year, key.month);
+    private long write(String user, Partition key, String fingerprint, ZoneId zone) throws SQLException, IOException {
+        String path = CuratedPaths.of(key.table(), user, key.year(), key.month());
         Path file = lake.scratchFor(path);
         long rows;
         try {
             try (Connection c = database.dataSource().getConnection();
-                    PreparedStatement ps = c.prepareStatement(key.table.lakeQuery())) {
-                if (key.table.split() != CuratedTable.Split.NONE) {
+                    PreparedStatement ps = c.prepareStatement(key.table().lakeQuery())) {
+                if (key.table().split() != CuratedTable.Split.NONE) {
                     ps.setString(1, user);
                 }
-                if (key.table.split() == CuratedTable.Split.USER_MONTH) {
-                    LocalDateTime from = LocalDateTime.of(key.year, key.month, 1, 0, 0);
+                if (key.table().split() == CuratedTable.Split.USER_MONTH) {
+                    LocalDateTime from = LocalDateTime.of(key.year(), key.month(), 1, 0, 0);
                     ps.setObject(2, from);
                     ps.setObject(3, from.plusMonths(1));
                 }
                 ps.setFetchSize(1000);
-                rows = copy(ps, key.table, zone, file);
+                rows = copy(ps, key.table(), zone, file);
             }
             lake.publish(file, path);
         } finally {
             Files.deleteIfExists(file);
         }
-        remember(user, key, fingerprint, rows, path);
+        partitions.remember(user, key, fingerprint, rows, path);
         status.written(clock.instant());
         LOG.debug("Curated {}: {} rows", path, rows);
         return rows;
@@ -244,148 +229,6 @@ public final class CuratedZone {
         } finally {
             c.setAutoCommit(auto);
         }
-    }
-
-    /** The fingerprint of each UTC month of the user's streams (their zone too: it fills local_date and local_hour). */
-    private Map<Key, String> monthFingerprints(String user, ZoneId zone) throws SQLException {
-        String year = database.dialect().datePart("YEAR", "ts_utc");
-        String month = database.dialect().datePart("MONTH", "ts_utc");
-        String sql = "SELECT " + year + ", " + month + ", COUNT(*), SUM(CAST(ms_played AS BIGINT)), SUM(stream_id), "
-                + "COUNT(api_played_at), SUM(CASE WHEN ts_precision = 'second' THEN 1 ELSE 0 END), COUNT(platform), "
-                + "COUNT(track_uri), SUM(CAST(LENGTH_FN AS BIGINT)) FROM stream WHERE user_id = ? GROUP BY " + year + ", " + month;
-        sql = sql.replace("LENGTH_FN", database.dialect() == dev.encore.store.Dialect.SQLSERVER
-                ? "LEN(COALESCE(track_name, '') + COALESCE(episode_name, ''))"
-                : "LENGTH(COALESCE(track_name, '') || COALESCE(episode_name, ''))");
-        Map<Key, String> months = new HashMap<>();
-        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, user);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    StringBuilder fp = new StringBuilder(zone.getId());
-                    for (int i = 3; i <= 10; i++) {
-                        fp.append('|').append(rs.getString(i));
-                    }
-                    months.put(new Key(CuratedTable.STREAMS, rs.getInt(1), rs.getInt(2)), fp.toString());
-                }
-            }
-        }
-        return months;
-    }
-
-    /** Counts and sums that change when a row of the table (or the user's part of it) is added, removed or updated; null when empty. */
-    private String fingerprint(CuratedTable table, String user) throws SQLException {
-        String sql = switch (table) {
-            case PLAYLISTS -> "SELECT COUNT(*), SUM(CAST(import_run_id AS BIGINT)), MAX(fetched_at), SUM(list_position) "
-                    + "FROM playlist WHERE user_id = ?";
-            case PLAYLIST_ITEMS -> "SELECT COUNT(*), SUM(CAST(import_run_id AS BIGINT)), MAX(fetched_at), SUM(position) "
-                    + "FROM playlist_item WHERE user_id = ?";
-            case TRACKS -> "SELECT COUNT(*), MAX(described_at) FROM track";
-            case ALBUMS -> "SELECT COUNT(*), MAX(described_at) FROM album";
-            case ARTISTS -> "SELECT COUNT(*), MAX(described_at) FROM artist";
-            case TRACK_ARTISTS -> "SELECT COUNT(*), SUM(position), (SELECT MAX(described_at) FROM track) FROM track_artist";
-            case GENRES -> "SELECT COUNT(*), SUM(genre_id), (SELECT MAX(described_at) FROM artist) FROM artist_genre";
-            case STREAMS -> throw new IllegalArgumentException("streams are fingerprinted per month");
-        };
-        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            if (user != null) {
-                ps.setString(1, user);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getLong(1) == 0) {
-                    return null;
-                }
-                StringBuilder fp = new StringBuilder();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    fp.append(i > 1 ? "|" : "").append(rs.getString(i));
-                }
-                return fp.toString();
-            }
-        }
-    }
-
-    private Map<Key, String> written(String user) throws SQLException {
-        Map<Key, String> written = new HashMap<>();
-        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "SELECT table_name, part_year, part_month, fingerprint FROM curated_partition WHERE user_id = ?")) {
-            ps.setString(1, user);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    CuratedTable table = table(rs.getString(1));
-                    if (table != null && (table.split() == CuratedTable.Split.NONE) == user.isEmpty()) {
-                        written.put(new Key(table, rs.getInt(2), rs.getInt(3)), rs.getString(4));
-                    }
-                }
-            }
-        }
-        return written;
-    }
-
-    /**
-     * Stores the partition's fingerprint: an update, or an insert for a new partition. Replicas
-     * sharing the lake and the database may write the same partition at once (the same rows, so
-     * the same file); the one whose insert comes second updates instead.
-     */
-    private void remember(String user, Key key, String fingerprint, long rows, String path) throws SQLException {
-        try (Connection c = database.dataSource().getConnection()) {
-            if (update(c, user, key, fingerprint, rows, path) > 0) {
-                return;
-            }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO curated_partition (table_name, user_id, part_year, "
-                    + "part_month, fingerprint, row_count, lake_path, written_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-                bindKey(ps, 1, user, key);
-                ps.setString(5, fingerprint);
-                ps.setLong(6, rows);
-                ps.setString(7, path);
-                ps.setObject(8, Database.utc(clock.instant()));
-                ps.executeUpdate();
-            } catch (SQLException e) {
-                if (!SqlErrors.isConstraintViolation(e)) {
-                    throw e;
-                }
-                update(c, user, key, fingerprint, rows, path);
-            }
-        }
-    }
-
-    private int update(Connection c, String user, Key key, String fingerprint, long rows, String path) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE curated_partition SET fingerprint = ?, row_count = ?, "
-                + "lake_path = ?, written_at = ? WHERE table_name = ? AND user_id = ? AND part_year = ? AND part_month = ?")) {
-            ps.setString(1, fingerprint);
-            ps.setLong(2, rows);
-            ps.setString(3, path);
-            ps.setObject(4, Database.utc(clock.instant()));
-            bindKey(ps, 5, user, key);
-            return ps.executeUpdate();
-        }
-    }
-
-    private static void bindKey(PreparedStatement ps, int at, String user, Key key) throws SQLException {
-        ps.setString(at, key.table.tableName());
-        ps.setString(at + 1, user);
-        ps.setInt(at + 2, key.year);
-        ps.setInt(at + 3, key.month);
-    }
-
-    private void forget(String user, Key key) throws SQLException {
-        try (Connection c = database.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(
-                "DELETE FROM curated_partition WHERE table_name = ? AND user_id = ? AND part_year = ? AND part_month = ?")) {
-            bindKey(ps, 1, user, key);
-            ps.executeUpdate();
-        }
-    }
-
-    private static CuratedTable table(String name) {
-        for (CuratedTable t : CuratedTable.values()) {
-            if (t.tableName().equals(name)) {
-                return t;
-            }
-        }
-        return null;
-    }
-
-    /** A partition: a table, and the UTC month for streams (0, 0 otherwise). */
-    private record Key(CuratedTable table, int year, int month) {
     }
 
     static final class Tally {
