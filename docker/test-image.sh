@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds docker/Dockerfile for real with podman and checks the running image as an operator would:
 # health UP, a real export dropped into the mounted inbox loaded (the same count as `encore import`
-# gives on the host), the dashboard answering, the process not root, and a `docker stop`-style
+# gives on the host), sign-in required on 0.0.0.0, the dashboard answering, the process not root, and a `docker stop`-style
 # SIGTERM shutting it down in order within its grace period.
 #
 # No Docker engine and no registry are reachable here, so the base images are made first:
@@ -91,7 +91,9 @@ cp "$SAMPLE" "$work/inbox/alex/"
 chown -R 10001:10001 "$work/inbox"   # the image's user must be able to move the file to processed/
 # podman schedules HEALTHCHECKs through systemd timers, which this host lacks (it says so, harmlessly):
 # the check is run by hand below
-podman run -d --name "$NAME" --network=host -v "$work/inbox:/app/inbox" \
+# the container listens on 0.0.0.0, so sign-in is required: its first admin comes from the environment
+ADMIN_PASSWORD="test-image $(head -c 12 /dev/urandom | base64)"
+podman run -d --name "$NAME" --network=host -v "$work/inbox:/app/inbox" -e ENCORE_ADMIN_PASSWORD="$ADMIN_PASSWORD" \
   -e ENCORE_HTTP_PORT="$HTTP_PORT" -e ENCORE_MANAGEMENT_PORT="$MANAGEMENT_PORT" "$IMAGE" >/dev/null
 
 up=""
@@ -105,17 +107,32 @@ echo "health: UP"
 podman healthcheck run "$NAME" || fail "the image's HEALTHCHECK says unhealthy"
 echo "HEALTHCHECK: healthy"
 
+api="http://127.0.0.1:$HTTP_PORT"
+stranger=$(curl -s -o /dev/null -w '%{http_code}' "$api/api/users")
+[ "$stranger" = 401 ] || fail "the API answered $stranger to a stranger, not 401: sign-in must be required on 0.0.0.0"
+[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$MANAGEMENT_PORT/observe/metrics")" = 401 ] \
+  || fail "metrics answered a stranger"
+[ "$(curl -s -o /dev/null -w '%{http_code}' -u "admin:$ADMIN_PASSWORD" "http://127.0.0.1:$MANAGEMENT_PORT/observe/metrics")" = 200 ] \
+  || fail "metrics refused the admin"
+jar="$work/cookies"
+signed=$(curl -s -o /dev/null -w '%{http_code}' -c "$jar" -H 'Content-Type: application/json' \
+  -d "{\"user\":\"admin\",\"password\":\"$ADMIN_PASSWORD\"}" "$api/api/session")
+[ "$signed" = 200 ] || { podman logs "$NAME" | tail -30; fail "the admin could not sign in ($signed)"; }
+echo "access: a stranger gets 401 from the API and metrics, the admin signs in"
+
 loaded=""
 for _ in $(seq 1 120); do
-  loaded=$(curl -fs "http://127.0.0.1:$HTTP_PORT/api/users" | sed -n 's/.*"user":"alex"[^}]*"streams":\([0-9]*\).*/\1/p')
+  loaded=$(curl -fs -b "$jar" "$api/api/users" | sed -n 's/.*"user":"alex"[^}]*"streams":\([0-9]*\).*/\1/p')
   [ -n "$loaded" ] && [ -f "$work/inbox/processed/alex/$(basename "$SAMPLE")" ] && break
   sleep 1
 done
 [ "$loaded" = "$expected" ] || { podman logs "$NAME" | tail -30; fail "the container loaded '$loaded' streams for alex, the host import $expected"; }
 echo "export loaded: $loaded streams, the file moved to inbox/processed/alex/"
 
-contains "$(curl -fs "http://127.0.0.1:$HTTP_PORT/" || true)" '<title>Encore' || fail "the dashboard did not answer"
-echo "dashboard: answers"
+[ "$(curl -s -o /dev/null -w '%{redirect_url}' "$api/")" = "$api/signin?next=%2F" ] || fail "the dashboard did not send a stranger to sign in"
+contains "$(curl -fs "$api/signin" || true)" '<title>Sign in' || fail "the sign-in page did not answer"
+contains "$(curl -fs -b "$jar" "$api/" || true)" '<title>Encore' || fail "the dashboard did not answer the admin"
+echo "dashboard: sends a stranger to /signin, answers the admin"
 
 uid=$(podman exec "$NAME" id -u)
 [ "$uid" = 10001 ] || fail "the process runs as uid $uid"

@@ -1,5 +1,6 @@
 /* Encore dashboard: plain ES modules, no framework, no build step. Talks to the JSON API
    described in docs/insights.md. This module holds the page's state and wires the controls. */
+import { showAccount } from './account.js';
 import { getJson } from './api.js';
 import { showConnection } from './connection.js';
 import { fillPeriods, fillUsers, readUrl, writeUrl } from './controls.js';
@@ -175,9 +176,11 @@ window.addEventListener('popstate', () => {
 });
 
 async function start() {
+  let me = null;
   setState('loading');
   const sel = readUrl();
   try {
+    me = await showAccount();
     const answer = await getJson('api/users');
     users = Array.isArray(answer.users) ? answer.users : [];
   } catch (e) {
@@ -189,6 +192,12 @@ async function start() {
     ui.empty.hidden = false;
     for (const c of [ui.user, ui.period, ui.from, ui.to, ui.rank, ui.apply]) c.disabled = true;
     ui.form.hidden = true;
+    // a signed-in person connects their own account (an admin may name anyone)
+    const connectUser = $('#connect-user');
+    if (me && me.user && connectUser) {
+      connectUser.value = me.user;
+      connectUser.readOnly = !me.admin;
+    }
     setState('empty');
     return;
   }

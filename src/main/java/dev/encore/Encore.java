@@ -1,5 +1,6 @@
 package dev.encore;
 
+import dev.encore.cli.AccountCommand;
 import dev.encore.cli.CommandLine;
 import dev.encore.cli.EnrichCommand;
 import dev.encore.cli.ExportCommand;
@@ -12,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.main.Main;
 
-/** The command line: {@code serve} (the default), {@code import}, {@code enrich}, {@code live}, {@code export} and {@code --help}. */
+/** The command line: {@code serve} (the default), {@code import}, {@code enrich}, {@code live}, {@code export}, {@code account} and {@code --help}. */
 public final class Encore {
     private Encore() {
     }
@@ -71,6 +72,10 @@ public final class Encore {
             case "export" -> {
                 System.setProperty("encore.log.level", System.getProperty("encore.log.level", "WARN"));
                 yield new ExportCommand(cmd, out, err).run();
+            }
+            case "account" -> {
+                System.setProperty("encore.log.level", System.getProperty("encore.log.level", "WARN"));
+                yield new AccountCommand(cmd, System.console(), System.in, out, err).run();
             }
             case "import" -> {
                 // the per-file report is the output; Camel's start-up chatter would drown it
@@ -134,7 +139,7 @@ public final class Encore {
         main.addOverrideProperty("camel.server.enabled", "false");
         // the REST API (and its error configuration), the dashboard and the connect flow need the HTTP server
         main.addOverrideProperty("camel.main.routes-exclude-pattern",
-                "**/api.camel.yaml,**/api-errors.camel.yaml,**/dashboard.camel.yaml,**/connect.camel.yaml");
+                "**/api.camel.yaml,**/api-errors.camel.yaml,**/dashboard.camel.yaml,**/connect.camel.yaml,**/access.camel.yaml");
         return main;
     }
 

@@ -1,6 +1,16 @@
 package dev.encore;
 
 import com.azure.storage.file.datalake.DataLakeServiceClient;
+import dev.encore.access.AccessApi;
+import dev.encore.access.AccessGate;
+import dev.encore.access.AccessPolicy;
+import dev.encore.access.Accounts;
+import dev.encore.access.AdminBootstrap;
+import dev.encore.access.ApiTokens;
+import dev.encore.access.ManagementGate;
+import dev.encore.access.PasswordHasher;
+import dev.encore.access.SignInThrottle;
+import dev.encore.access.WebSessions;
 import dev.encore.connect.ConnectFlow;
 import dev.encore.connect.ConnectionsApi;
 import dev.encore.connect.SecretKeys;
@@ -170,7 +180,45 @@ public class EncoreConfiguration implements CamelConfiguration {
         bindCuratedZone(p, registry, database, adls, zones, metrics);
         registerStatus(context, database);
         registry.bind("dashboardAssets", new DashboardAssets());
-        registry.bind("platform-http-engine", new ApiHttpEngine(integer(p, "camel.server.port")));
+        registry.bind("platform-http-engine", new ApiHttpEngine(integer(p, "camel.server.port"),
+                bindAccess(context, p, registry, database)));
+    }
+
+    /**
+     * Who may use the two servers (docs/access.md): the accounts, sessions and API tokens, the gate
+     * in front of every route of the dashboard and API server (the answer), and the one in front
+     * of metrics and Jolokia on the management server.
+     */
+    private static AccessGate bindAccess(CamelContext context, PropertiesComponent p, Registry registry, Database database)
+            throws Exception {
+        AccessPolicy policy = AccessPolicy.decide(text(p, "encore.auth.required"), text(p, "encore.http.host"),
+                text(p, "encore.management.host"));
+        Clock clock = clock(registry);
+        Accounts accounts = new Accounts(database.dataSource(), new PasswordHasher(integer(p, "encore.auth.password-iterations")),
+                clock);
+        WebSessions sessions = new WebSessions(database.dataSource(), clock,
+                Duration.ofHours(number(p, "encore.auth.session-idle-hours")),
+                Duration.ofHours(number(p, "encore.auth.session-lifetime-hours")));
+        ApiTokens tokens = new ApiTokens(database.dataSource(), clock);
+        SignInThrottle throttle = new SignInThrottle(integer(p, "encore.auth.max-failures"),
+                Duration.ofMinutes(number(p, "encore.auth.failure-window-minutes")), clock);
+        registry.bind("accounts", accounts);
+        registry.bind("accessApi", new AccessApi(policy, accounts, sessions, tokens, throttle));
+        AdminBootstrap.fromSettings(text(p, "encore.auth.admin-user"), text(p, "encore.auth.admin-password"),
+                text(p, "encore.auth.admin-password-file")).ensure(accounts);
+        if (policy.required()) {
+            int count = accounts.list().size();
+            LOG.info("Sign-in is required: {}. {} account(s).", policy.why(), count);
+            if (count == 0) {
+                LOG.warn("No one can sign in yet: set ENCORE_ADMIN_PASSWORD (the admin's first password) and restart, "
+                        + "or run: encore account add NAME --admin");
+            }
+        } else {
+            LOG.info("Sign-in is off: {}, so Encore is open to whoever uses this machine, as its single local user. "
+                    + "Listening beyond loopback requires sign-in (docs/access.md).", policy.why());
+        }
+        ManagementGate.installOn(context, new ManagementGate(policy, accounts, tokens, throttle, clock));
+        return new AccessGate(policy, sessions, tokens);
     }
 
     /**

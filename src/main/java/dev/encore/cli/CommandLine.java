@@ -7,7 +7,10 @@ import java.util.TreeMap;
 
 /** The parsed arguments: a command, its options and its operands. */
 public record CommandLine(String command, Map<String, String> options, List<String> operands) {
-    private static final List<String> COMMANDS = List.of("serve", "import", "enrich", "live", "export", "help");
+    private static final List<String> COMMANDS = List.of("serve", "import", "enrich", "live", "export", "account", "help");
+    /** Options that take no value. */
+    private static final Map<String, List<String>> FLAGS = Map.of("account", List.of("--admin"));
+    private static final List<String> ACCOUNT_ACTIONS = List.of("add", "list", "remove", "password");
     /** Options that take a value, per command; everything else is a mistake. */
     private static final Map<String, List<String>> OPTIONS = Map.of(
             "serve", List.of("--db", "--profile", "--port", "--management-port"),
@@ -15,6 +18,7 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
             "enrich", List.of("--db", "--profile"),
             "live", List.of("--db", "--profile"),
             "export", List.of("--db", "--profile", "--user", "--format", "--out", "--from", "--to"),
+            "account", List.of("--db", "--profile", "--admin"),
             "help", List.of());
 
     public static CommandLine parse(String... args) {
@@ -26,7 +30,9 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
             if (a.equals("--help") || a.equals("-h")) {
                 return new CommandLine("help", Map.of(), List.of());
             }
-            if (a.startsWith("--")) {
+            if (a.startsWith("--") && command != null && FLAGS.getOrDefault(command, List.of()).contains(a)) {
+                options.put(a, "true");
+            } else if (a.startsWith("--")) {
                 String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
                 String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : (i + 1 < args.length ? args[++i] : null);
                 if (value == null || value.isBlank()) {
@@ -57,7 +63,19 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
         if (command.equals("import") && operands.isEmpty()) {
             throw new IllegalArgumentException("import needs at least one file, folder or ZIP");
         }
-        if (!command.equals("import") && !operands.isEmpty()) {
+        if (command.equals("account")) {
+            if (operands.isEmpty() || !ACCOUNT_ACTIONS.contains(operands.get(0))) {
+                throw new IllegalArgumentException("account needs one of " + String.join(", ", ACCOUNT_ACTIONS));
+            }
+            int names = operands.get(0).equals("list") ? 1 : 2;
+            if (operands.size() != names) {
+                throw new IllegalArgumentException(names == 1 ? "account list takes no name"
+                        : "account " + operands.get(0) + " needs one account name");
+            }
+            if (options.containsKey("--admin") && !operands.get(0).equals("add")) {
+                throw new IllegalArgumentException("--admin goes with account add");
+            }
+        } else if (!command.equals("import") && !operands.isEmpty()) {
             throw new IllegalArgumentException("unexpected argument '" + operands.get(0) + "'");
         }
         return new CommandLine(command, options, operands);
@@ -111,6 +129,13 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
                       as Parquet or as CSV (UTF-8, a header, RFC 4180 quoting), and print the rows
                       of each. --from and --to (YYYY-MM-DD, --to not included) are days in the
                       user's time zone. Exit 0 when written, 2 on bad arguments or an unknown user.
+
+                  ./encore account add NAME [--admin] | account password NAME | account remove NAME | account list
+                      Who may sign in (docs/access.md): sign-in is required once Encore listens
+                      beyond loopback (ENCORE_HTTP_HOST=0.0.0.0, the container). An account's
+                      name is the Encore user whose listening it sees; an admin sees everyone.
+                      The password is read from the terminal (twice), or from the first line of
+                      standard input. Removing an account leaves its listening data.
 
                   ./encore --help
 

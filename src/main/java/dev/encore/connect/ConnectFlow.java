@@ -2,6 +2,7 @@ package dev.encore.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.encore.access.Caller;
 import dev.encore.intake.SourceUsers;
 import java.io.IOException;
 import java.net.URI;
@@ -84,7 +85,17 @@ public final class ConnectFlow {
 
     public void start(Exchange exchange) throws SQLException {
         Message in = exchange.getMessage();
+        Caller caller = in.getHeader(Caller.HEADER, Caller.class);
         String user = query(in).get("user");
+        if ((user == null || user.isEmpty()) && caller != null && caller.user() != null) {
+            user = caller.user(); // a signed-in person connects their own account
+        }
+        if (caller == null || (SourceUsers.isValid(user) && !caller.maySee(user))) {
+            // the same page for every name that is not theirs, whether such a user exists or not
+            throw new ConnectFailure(404, "Not yours to connect",
+                    "You can connect a Spotify account to your own Encore user only.",
+                    "Press Connect Spotify on your dashboard; an admin can connect anyone's.");
+        }
         exchange.setProperty(USER, SourceUsers.isValid(user) ? user : null);
         if (!SourceUsers.isValid(user)) {
             throw new ConnectFailure(400, "Not an Encore user name",

@@ -9,7 +9,7 @@ import org.apache.camel.Message;
 import org.apache.camel.Processor;
 
 /**
- * Serves the dashboard from the jar: {@code /} and {@code /<file>} from {@code web/}, and
+ * Serves the dashboard from the jar: {@code /}, {@code /signin} and {@code /<file>} from {@code web/}, and
  * {@code /webjars/...} from the WebJars. Nothing else is reachable, whatever the path says.
  */
 public final class DashboardAssets implements Processor {
@@ -53,6 +53,9 @@ public final class DashboardAssets implements Processor {
     static String resource(String path) {
         if (path.isEmpty() || path.equals("/")) {
             return "web/index.html";
+        }
+        if (path.equals("/signin")) {
+            return "web/signin.html";
         }
         if (!SAFE.matcher(path).matches()) {
             return null;

@@ -1,5 +1,6 @@
 package dev.encore.insights;
 
+import dev.encore.access.Caller;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.encore.insights.InsightsStore.UserSummary;
@@ -37,9 +38,10 @@ public final class InsightsApi {
         this.slots = slots;
     }
 
-    /** {@code GET /api/users} */
-    public Map<String, List<UserSummary>> users() throws SQLException {
-        return Map.of("users", store.users().stream().map(this::withZone).toList());
+    /** {@code GET /api/users}: the users this caller may see (none without a caller). */
+    public Map<String, List<UserSummary>> users(Caller caller) throws SQLException {
+        return Map.of("users", store.users().stream()
+                .filter(u -> caller != null && caller.maySee(u.user())).map(this::withZone).toList());
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.encore.insights;
 
+import dev.encore.access.AccessApi;
+import dev.encore.access.AccessGate;
+import dev.encore.access.Caller;
 import dev.encore.connect.ConnectFlow;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -66,6 +69,19 @@ final class QueryParameterConsumer extends VertxPlatformHttpConsumer {
         // the connect flow's session cookie, read from the Cookie header itself: never from a query
         // parameter or another header, and no other cookie (docs/connect.md)
         headers.remove(ConnectFlow.SESSION_HEADER);
+        // who is asking, as the access gate found (and nothing of the same names from the request)
+        headers.remove(Caller.HEADER);
+        headers.remove(AccessApi.ADDRESS_HEADER);
+        headers.remove(AccessApi.SECURE_HEADER);
+        Caller caller = ctx.get(AccessGate.CALLER);
+        if (caller != null) {
+            headers.put(Caller.HEADER, caller);
+        }
+        if (ctx.request().remoteAddress() != null) {
+            headers.put(AccessApi.ADDRESS_HEADER, ctx.request().remoteAddress().hostAddress());
+        }
+        headers.put(AccessApi.SECURE_HEADER, ctx.request().isSSL()
+                || "https".equalsIgnoreCase(ctx.request().getHeader("X-Forwarded-Proto")));
         io.vertx.core.http.Cookie session = ctx.request().getCookie(ConnectFlow.COOKIE);
         if (session != null) {
             headers.put(ConnectFlow.SESSION_HEADER, session.getValue());

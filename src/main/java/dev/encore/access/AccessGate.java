@@ -1,0 +1,152 @@
+package dev.encore.access;
+
+import dev.encore.insights.UnknownUserException;
+import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Who may use the dashboard and API server: the first handler of every route on it (added to
+ * each platform-http consumer by {@code ApiHttpEngine}), so a route an operator adds is guarded
+ * too. With sign-in required:
+ * <ul>
+ *   <li>the sign-in page, the dashboard's static files and {@code POST /api/session} are open;</li>
+ *   <li>everything else needs a caller: a session cookie, or {@code Authorization: Bearer} with an
+ *       API token. Without one the API answers 401 and a page sends the browser to /signin;</li>
+ *   <li>a session's PUT, POST and DELETE must carry its CSRF token (header {@code X-CSRF-Token}):
+ *       another site can make a browser send the cookie, but not read the token;</li>
+ *   <li>a route with a {@code {user}} in its path is a 404 for anyone who may not see that user,
+ *       word for word the answer for a user who does not exist: it confirms no one.</li>
+ * </ul>
+ * The caller goes on to the routes as the message header {@link Caller#HEADER}; with sign-in
+ * off every request is {@link Caller#OPEN}. The database is asked on a worker thread, never on
+ * the event loop.
+ */
+public final class AccessGate implements Handler<RoutingContext> {
+    /** Where the caller waits for the consumer (which makes it the message header). */
+    public static final String CALLER = "encore.caller";
+    public static final String CSRF_HEADER = "X-CSRF-Token";
+    private static final Pattern STATIC_FILE = Pattern.compile("/[A-Za-z0-9][A-Za-z0-9._-]*\\.(js|css|svg|png|ico)");
+
+    private final AccessPolicy policy;
+    private final WebSessions sessions;
+    private final ApiTokens tokens;
+
+    public AccessGate(AccessPolicy policy, WebSessions sessions, ApiTokens tokens) {
+        this.policy = policy;
+        this.sessions = sessions;
+        this.tokens = tokens;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        if (!policy.required()) {
+            ctx.put(CALLER, Caller.OPEN);
+            ctx.next();
+            return;
+        }
+        HttpServerRequest request = ctx.request();
+        if (isOpen(request.method(), ctx.normalizedPath())) {
+            ctx.next();
+            return;
+        }
+        String authorization = request.getHeader("Authorization");
+        Cookie cookie = request.getCookie(WebSessions.COOKIE);
+        // a handler after this one may still read the body: it must not go by while the database is asked
+        boolean paused = !ctx.request().isEnded();
+        if (paused) {
+            ctx.request().pause();
+        }
+        ctx.vertx().executeBlocking(() -> identify(authorization, cookie == null ? null : cookie.getValue()), false)
+                .onComplete(found -> {
+                    if (paused) {
+                ctx.request().resume();
+            }
+                    if (found.failed()) {
+                        ctx.fail(500, found.cause());
+                    } else {
+                        admit(ctx, found.result());
+                    }
+                });
+    }
+
+    private Optional<Caller> identify(String authorization, String cookie) throws java.sql.SQLException {
+        if (authorization != null) {
+            // a request that names a credential is judged by it alone, never by a cookie beside it
+            return authorization.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? tokens.find(authorization.substring(7).trim()) : Optional.empty();
+        }
+        return sessions.find(cookie);
+    }
+
+    private void admit(RoutingContext ctx, Optional<Caller> found) {
+        String path = ctx.normalizedPath();
+        if (found.isEmpty()) {
+            refuseStranger(ctx, path);
+            return;
+        }
+        Caller caller = found.get();
+        if (caller.how() == Caller.How.SESSION && !isSafe(ctx.request().method())
+                && !Secrets.same(ctx.request().getHeader(CSRF_HEADER), WebSessions.csrfToken(caller))) {
+            answer(ctx, 403, path, "This request lacks the page's CSRF token (header " + CSRF_HEADER
+                    + "): reload the page and try again. Scripts use an API token instead of the cookie.");
+            return;
+        }
+        String user = ctx.pathParam("user");
+        if (user != null && !caller.maySee(user)) {
+            answer(ctx, 404, path, new UnknownUserException(user).getMessage());
+            return;
+        }
+        ctx.put(CALLER, caller);
+        ctx.next();
+    }
+
+    private static void refuseStranger(RoutingContext ctx, String path) {
+        HttpMethod method = ctx.request().method();
+        if (!isApi(path) && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
+            // a page: to the sign-in page, and back here after it
+            ctx.response().setStatusCode(302)
+                    .putHeader("Location", "/signin?next=" + URLEncoder.encode(ctx.request().uri(), StandardCharsets.UTF_8))
+                    .putHeader("Cache-Control", "no-store").end();
+            return;
+        }
+        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"Encore\"");
+        answer(ctx, 401, path, ctx.request().getHeader("Authorization") != null
+                ? "This API token is not valid (revoked, or mistyped); make a new one on the dashboard"
+                : "Sign in first (/signin), or send Authorization: Bearer <API token>");
+    }
+
+    /** A refusal in the form of the path: JSON under /api, text elsewhere. */
+    static void answer(RoutingContext ctx, int status, String path, String message) {
+        ctx.response().setStatusCode(status).putHeader("Cache-Control", "no-store");
+        if (isApi(path)) {
+            ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject().put("error", message).encode());
+        } else {
+            ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(message + "\n");
+        }
+    }
+
+    /** What anyone may fetch: the sign-in page, its files, and the sign-in itself. */
+    static boolean isOpen(HttpMethod method, String path) {
+        if (method == HttpMethod.POST && "/api/session".equals(path)) {
+            return true;
+        }
+        return isSafe(method) && method != HttpMethod.OPTIONS && path != null
+                && (path.equals("/signin") || path.startsWith("/webjars/") || STATIC_FILE.matcher(path).matches());
+    }
+
+    private static boolean isSafe(HttpMethod method) {
+        return method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS;
+    }
+
+    private static boolean isApi(String path) {
+        return path != null && (path.equals("/api") || path.startsWith("/api/"));
+    }
+}
