@@ -3,6 +3,7 @@ package dev.encore;
 import dev.encore.cli.AccountCommand;
 import dev.encore.cli.CommandLine;
 import dev.encore.cli.EnrichCommand;
+import dev.encore.cli.ExportCommand;
 import dev.encore.cli.ImportCommand;
 import dev.encore.cli.LiveCommand;
 import java.io.PrintStream;
@@ -12,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.main.Main;
 
-/** The command line: {@code serve} (the default), {@code import}, {@code enrich}, {@code live}, {@code account} and {@code --help}. */
+/** The command line: {@code serve} (the default), {@code import}, {@code enrich}, {@code live}, {@code export}, {@code account} and {@code --help}. */
 public final class Encore {
     private Encore() {
     }
@@ -67,6 +68,10 @@ public final class Encore {
             case "live" -> {
                 System.setProperty("encore.log.level", System.getProperty("encore.log.level", "WARN"));
                 yield new LiveCommand(cmd, out, err).run();
+            }
+            case "export" -> {
+                System.setProperty("encore.log.level", System.getProperty("encore.log.level", "WARN"));
+                yield new ExportCommand(cmd, out, err).run();
             }
             case "account" -> {
                 System.setProperty("encore.log.level", System.getProperty("encore.log.level", "WARN"));
@@ -128,6 +133,8 @@ public final class Encore {
         main.addOverrideProperty("encore.raw.local-enabled", "false");
         main.addOverrideProperty("encore.enrich.scheduled", "false");
         main.addOverrideProperty("encore.live.enabled", "false");
+        // the server's next pass writes the curated zone (every user is checked at its start)
+        main.addOverrideProperty("encore.curated.enabled", "false");
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("camel.server.enabled", "false");
         // the REST API (and its error configuration), the dashboard and the connect flow need the HTTP server

@@ -23,6 +23,13 @@ import dev.encore.insights.InsightsApi;
 import dev.encore.insights.InsightsStore;
 import dev.encore.insights.ListeningRules;
 import dev.encore.insights.ReportingZones;
+import dev.encore.curated.AdlsCuratedLake;
+import dev.encore.curated.CuratedHealthCheck;
+import dev.encore.curated.CuratedLake;
+import dev.encore.curated.CuratedStatus;
+import dev.encore.curated.CuratedZone;
+import dev.encore.curated.LocalCuratedLake;
+import dev.encore.curated.UserExport;
 import dev.encore.intake.AdlsClientFactory;
 import dev.encore.intake.AdlsDownloads;
 import dev.encore.intake.AdlsFileMover;
@@ -136,7 +143,6 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("metricsRegistry", metrics);
         SpotifyPause pause = bindEnrichment(p, registry, catalogue, metrics);
         registry.bind("musicBrainzGenres", new MusicBrainzGenres(catalogue));
-        registerStatus(context, database);
         // HttpClient would honour a 429's Retry-After by sleeping in the calling thread (a day, if
         // Spotify says so) and retry 5xx on its own; Encore's routes decide both instead.
         registry.bind("spotifyHttpClient", (HttpClientConfigurer) HttpClientBuilder::disableAutomaticRetries);
@@ -171,6 +177,8 @@ public class EncoreConfiguration implements CamelConfiguration {
                 Clock.systemUTC(), (dev.encore.insights.WrappedSlots) registry.lookupByName("wrappedSlots")));
         registry.bind("gapsApi", new dev.encore.insights.GapsApi(
                 (ListeningGaps) registry.lookupByName("listeningGaps"), zones));
+        bindCuratedZone(p, registry, database, adls, zones, metrics);
+        registerStatus(context, database);
         registry.bind("dashboardAssets", new DashboardAssets());
         registry.bind("platform-http-engine", new ApiHttpEngine(integer(p, "camel.server.port"),
                 bindAccess(context, p, registry, database)));
@@ -213,11 +221,31 @@ public class EncoreConfiguration implements CamelConfiguration {
         return new AccessGate(policy, sessions, tokens);
     }
 
+    /**
+     * The lake's curated zone (routes/curated-zone.camel.yaml, docs/curated-zone.md): beside the raw
+     * zone, local or in ADLS; its health check and figures; and {@code encore export}'s writer.
+     */
+    private static void bindCuratedZone(PropertiesComponent p, Registry registry, Database database,
+            DataLakeServiceClient adls, ReportingZones zones, PrometheusMeterRegistry metrics) {
+        Path scratch = Path.of(text(p, "encore.curated.scratch-dir"));
+        CuratedLake lake = Boolean.parseBoolean(text(p, "encore.adls.enabled"))
+                ? new AdlsCuratedLake(adls, text(p, "encore.adls.filesystem"), text(p, "encore.lake.root"), scratch)
+                : new LocalCuratedLake(Path.of(text(p, "encore.lake.dir")));
+        CuratedStatus status = new CuratedStatus(metrics);
+        String memory = text(p, "encore.curated.memory-limit");
+        registry.bind("curatedStatus", status);
+        registry.bind("curatedZone", new CuratedZone(database, lake, zones, status, Clock.systemUTC(),
+                Duration.ofMillis(number(p, "encore.curated.retry-ms")), memory, scratch));
+        registry.bind("curatedHealthCheck", new CuratedHealthCheck(status));
+        registry.bind("userExport", new UserExport(database, zones, memory, scratch));
+    }
+
     /** Encore's figures as JMX attributes (Hawtio, over Jolokia), for as long as Camel runs. */
     private static void registerStatus(CamelContext context, Database database) throws Exception {
         AutoCloseable registration = new EncoreStatus(database.dataSource(),
                 context.getRegistry().lookupByNameAndType("enrichmentStats", EnrichmentStats.class),
-                context.getRegistry().lookupByNameAndType("spotifyPause", SpotifyPause.class)).register();
+                context.getRegistry().lookupByNameAndType("spotifyPause", SpotifyPause.class),
+                context.getRegistry().lookupByNameAndType("curatedStatus", CuratedStatus.class)).register();
         context.addService(new ServiceSupport() {
             @Override
             protected void doStop() throws Exception {

@@ -41,6 +41,8 @@ public final class EncoreApp implements AutoCloseable {
         main.addOverrideProperty("encore.scheduler.name", "encore-test-" + java.util.UUID.randomUUID());
         // the hourly extraction only where a test asks for it (it needs connected users)
         main.addOverrideProperty("encore.live.enabled", "false");
+        // the curated zone (into ./lake unless told otherwise) only where a test asks for it
+        main.addOverrideProperty("encore.curated.enabled", "false");
         // the API's port: a free one, so apps of different tests (or anything on 8080) never collide
         int port = overrides.containsKey("camel.server.port") ? Integer.parseInt(overrides.get("camel.server.port")) : freePort();
         main.addOverrideProperty("camel.server.port", Integer.toString(port));

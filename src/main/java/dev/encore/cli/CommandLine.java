@@ -7,7 +7,7 @@ import java.util.TreeMap;
 
 /** The parsed arguments: a command, its options and its operands. */
 public record CommandLine(String command, Map<String, String> options, List<String> operands) {
-    private static final List<String> COMMANDS = List.of("serve", "import", "enrich", "live", "account", "help");
+    private static final List<String> COMMANDS = List.of("serve", "import", "enrich", "live", "export", "account", "help");
     /** Options that take no value. */
     private static final Map<String, List<String>> FLAGS = Map.of("account", List.of("--admin"));
     private static final List<String> ACCOUNT_ACTIONS = List.of("add", "list", "remove", "password");
@@ -17,6 +17,7 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
             "import", List.of("--db", "--profile", "--user"),
             "enrich", List.of("--db", "--profile"),
             "live", List.of("--db", "--profile"),
+            "export", List.of("--db", "--profile", "--user", "--format", "--out", "--from", "--to"),
             "account", List.of("--db", "--profile", "--admin"),
             "help", List.of());
 
@@ -121,6 +122,13 @@ public record CommandLine(String command, Map<String, String> options, List<Stri
                       new to the warehouse, the gaps opened and who needs to reconnect. Exit 0
                       when every user was polled or Spotify asked for a pause, 1 when any failed
                       or a raw file was rejected.
+
+                  ./encore export --user NAME --format parquet|csv --out DIR [--from DAY] [--to DAY]
+                      Write one user's data into DIR, one file per table (streams, playlists,
+                      playlist_items and the tracks, albums, artists and genres they reference),
+                      as Parquet or as CSV (UTF-8, a header, RFC 4180 quoting), and print the rows
+                      of each. --from and --to (YYYY-MM-DD, --to not included) are days in the
+                      user's time zone. Exit 0 when written, 2 on bad arguments or an unknown user.
 
                   ./encore account add NAME [--admin] | account password NAME | account remove NAME | account list
                       Who may sign in (docs/access.md): sign-in is required once Encore listens

@@ -6,6 +6,7 @@ import com.azure.storage.file.datalake.DataLakeFileClient;
 import com.azure.storage.file.datalake.DataLakeServiceClient;
 import com.azure.storage.file.datalake.models.DataLakeRequestConditions;
 import com.azure.storage.file.datalake.models.DataLakeStorageException;
+import dev.encore.lake.LakeRoot;
 import com.azure.storage.file.datalake.models.PathInfo;
 import com.azure.storage.file.datalake.options.DataLakeFileFlushOptions;
 import com.azure.storage.file.datalake.options.DataLakePathCreateOptions;
@@ -26,8 +27,7 @@ public final class AdlsRawZone implements RawZone {
     public AdlsRawZone(DataLakeServiceClient adls, String fileSystem, String root) {
         this.adls = adls;
         this.fileSystem = fileSystem;
-        String r = root == null ? "" : root.trim().replaceAll("^/+|/+$", "");
-        this.root = r.isEmpty() ? "" : r + "/";
+        this.root = LakeRoot.prefix(root);
     }
 
     @Override

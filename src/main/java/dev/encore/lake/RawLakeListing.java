@@ -49,8 +49,7 @@ public final class RawLakeListing implements GenericFileFilter<File>, PollingCon
     public RawLakeListing(RawClaims claims, int windowDays, String adlsRoot, Clock clock) {
         this.claims = claims;
         this.windowDays = windowDays;
-        String root = adlsRoot == null ? "" : adlsRoot.trim().replaceAll("^/+|/+$", "");
-        this.adlsRoot = root.isEmpty() ? "" : root + "/";
+        this.adlsRoot = LakeRoot.prefix(adlsRoot);
         this.clock = clock;
     }
 

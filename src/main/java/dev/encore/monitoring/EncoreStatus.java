@@ -1,5 +1,6 @@
 package dev.encore.monitoring;
 
+import dev.encore.curated.CuratedStatus;
 import dev.encore.spotify.EnrichmentStats;
 import dev.encore.spotify.SpotifyPause;
 import java.lang.management.ManagementFactory;
@@ -21,11 +22,13 @@ public final class EncoreStatus implements EncoreStatusMXBean {
     private final DataSource dataSource;
     private final EnrichmentStats enrichment;
     private final SpotifyPause pause;
+    private final CuratedStatus curated;
 
-    public EncoreStatus(DataSource dataSource, EnrichmentStats enrichment, SpotifyPause pause) {
+    public EncoreStatus(DataSource dataSource, EnrichmentStats enrichment, SpotifyPause pause, CuratedStatus curated) {
         this.dataSource = dataSource;
         this.enrichment = enrichment;
         this.pause = pause;
+        this.curated = curated;
     }
 
     /** The bean under {@link #OBJECT_NAME}: one per JVM, so an app of a test JVM may replace another's. */
@@ -108,6 +111,21 @@ public final class EncoreStatus implements EncoreStatusMXBean {
         } catch (SQLException e) {
             throw new IllegalStateException("The database cannot be read: " + e.getMessage());
         }
+    }
+
+    @Override
+    public long getCuratedFilesWritten() {
+        return curated.filesWritten();
+    }
+
+    @Override
+    public int getCuratedPendingUsers() {
+        return curated.pendingUsers();
+    }
+
+    @Override
+    public String getCuratedError() {
+        return curated.lastError();
     }
 
     // JMX clients show an exception's message, so it names the problem and nothing else

@@ -37,4 +37,13 @@ public interface EncoreStatusMXBean {
 
     /** Seconds until Spotify may be called again (a 429's pause), 0 when it may be called now. */
     long getSpotifyPauseRemainingSeconds();
+
+    /** Parquet files this process wrote into the lake's curated zone. */
+    long getCuratedFilesWritten();
+
+    /** Users whose curated files are still owed a rewrite (a lake outage keeps them here). */
+    int getCuratedPendingUsers();
+
+    /** Why the curated zone cannot be written, while it cannot; empty otherwise. */
+    String getCuratedError();
 }

@@ -12,6 +12,7 @@ public enum Dialect {
             "DATEADD(MINUTE, o.offset_minutes, s.ts_utc)", "DATEPART(%s, %s)", "GO");
 
     private final Map<String, String> placeholders;
+    private final String datePart;
 
     /**
      * @param localTime a stream's local time in the reporting views, from {@code stream s} and
@@ -23,6 +24,7 @@ public enum Dialect {
      */
     Dialect(String text, String timestamp, String bool, String identity, String trueValue, String falseValue,
             String localTime, String datePart, String go) {
+        this.datePart = datePart;
         this.placeholders = Map.ofEntries(Map.entry("text", text), Map.entry("timestamp", timestamp),
                 Map.entry("bool", bool), Map.entry("identity", identity),
                 Map.entry("true", trueValue), Map.entry("false", falseValue),
@@ -44,6 +46,11 @@ public enum Dialect {
         }
         throw new IllegalArgumentException("Unsupported database URL (use jdbc:h2:, jdbc:postgresql: or jdbc:sqlserver:): "
                 + url.replaceAll("(?i)(password=)[^;&]*", "$1***"));
+    }
+
+    /** A field (YEAR, MONTH, HOUR) of a timestamp expression, as an integer, in this database's SQL. */
+    public String datePart(String field, String timestamp) {
+        return datePart.formatted(field, timestamp);
     }
 
     /** The Flyway placeholders that let one migration file serve all three databases. */

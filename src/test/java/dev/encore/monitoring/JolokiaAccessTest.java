@@ -72,6 +72,10 @@ class JolokiaAccessTest {
                 .isEqualTo(db.count("SELECT COUNT(*) FROM spotify_connection WHERE status = 'connected'"));
         assertThat(value.has("UsersNeedingReconnect")).isTrue();
         assertThat(value.path("OpenGaps").asLong()).isEqualTo(db.count("SELECT COUNT(*) FROM listening_gap WHERE closed_at IS NULL"));
+        // the curated zone's figures (it is switched off in this app: nothing written, nothing failing)
+        assertThat(value.path("CuratedFilesWritten").asLong()).isZero();
+        assertThat(value.has("CuratedPendingUsers")).isTrue();
+        assertThat(value.path("CuratedError").isNull()).isTrue();
     }
 
     @Test
