@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -49,6 +50,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExportImporter {
     private static final Logger LOG = LoggerFactory.getLogger(ExportImporter.class);
+    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final Database database;
     private final ImportStore store;
@@ -93,23 +95,47 @@ public final class ExportImporter {
         store.ensureUser(user);
         byte[] head = new byte[4];
         int n;
+        String digest;
         try (InputStream in = Files.newInputStream(file)) {
             n = in.readNBytes(head, 0, 4);
+            digest = ContentDigest.of(file);
         } catch (NoSuchFileException e) {
             return missing(sourcePath, user, sourceKind);
         }
-        FileReport report = ExportArchive.looksLikeZip(head, n)
-                ? importArchive(file, sourcePath, user, sourceKind)
-                : FileReport.of(sourcePath, user, List.of(
-                        importJson(() -> new BufferedInputStream(Files.newInputStream(file), 1 << 16),
-                                sourcePath, file.getFileName().toString(), user, sourceKind)));
-        if (report.outcome() == Outcome.LOADED) {
+        Instant loadedAt = store.loadedBefore(user, digest);
+        FileReport report;
+        if (loadedAt != null) {
+            report = alreadyLoaded(sourcePath, user, sourceKind, loadedAt);
+        } else {
+            report = ExportArchive.looksLikeZip(head, n)
+                    ? importArchive(file, sourcePath, user, sourceKind)
+                    : FileReport.of(sourcePath, user, List.of(
+                            importJson(() -> new BufferedInputStream(Files.newInputStream(file), 1 << 16),
+                                    sourcePath, file.getFileName().toString(), user, sourceKind)));
+            if (report.outcome() == Outcome.LOADED) { // only a whole load makes these bytes known
+                store.recordDigest(report.runs().stream().map(RunReport::runId).toList(), digest);
+            }
+        }
+        if (report.reason() == null) {
             LOG.info("{}: {} ({} new streams)", PrintableNames.of(sourcePath), report.outcome(), report.inserted());
         } else { // the reason belongs in the log line too, not only in the .reason.txt beside the file
             LOG.info("{}: {} ({} new streams): {}", PrintableNames.of(sourcePath), report.outcome(), report.inserted(),
                     PrintableNames.of(report.reason()));
         }
         return report;
+    }
+
+    /**
+     * The same bytes were loaded for this user before: reported, and recorded as a run of its own
+     * (which counts as no load), without reading a record.
+     */
+    private FileReport alreadyLoaded(String sourcePath, String user, String sourceKind, Instant loadedAt)
+            throws SQLException {
+        String reason = "already loaded on " + WHEN.format(loadedAt) + ", 0 new";
+        long runId = store.startRun(user, sourcePath, sourceKind);
+        store.finishRun(runId, RunStatus.ALREADY_LOADED, null, RunCounts.NONE, reason, List.of());
+        return new FileReport(sourcePath, user, Outcome.LOADED, reason,
+                List.of(new RunReport(runId, sourcePath, null, RunStatus.ALREADY_LOADED, RunCounts.NONE, reason)));
     }
 
     /** Records that a listed file was gone when it was to be read. */

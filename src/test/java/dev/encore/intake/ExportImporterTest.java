@@ -70,8 +70,12 @@ class ExportImporterTest {
         int records = JSON.readTree(file.toFile()).size();
         long plays = Samples.distinctExtendedPlays(file);
 
+        // the same records in other bytes (a second export of the same months): read, and all duplicates
+        Path again = tmp.resolve("a-again.json");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(again.toFile(), JSON.readTree(file.toFile()));
+
         FileReport first = importer.importFile(file, "alice/a.json", "alice", "cli");
-        FileReport second = importer.importFile(file, "alice/a-again.json", "alice", "cli");
+        FileReport second = importer.importFile(again, "alice/a-again.json", "alice", "cli");
 
         assertThat(first.outcome()).isEqualTo(Outcome.LOADED);
         assertThat(first.runs().get(0).counts().inserted()).isEqualTo(plays);
