@@ -58,6 +58,7 @@ public final class ExportImporter {
     private final int batchSize;
     private final PlayReconciler reconciler;
     private final ListeningGaps gaps;
+    private final boolean fastPaths;
 
     /** With the default match tolerance (docs/reconciliation.md) and the system clock. */
     public ExportImporter(Database database, ImportStore store, ZipLimits zipLimits, int batchSize) {
@@ -68,12 +69,26 @@ public final class ExportImporter {
     /** @param reconciler matches the export's streams with polled plays of the same time (docs/reconciliation.md) */
     public ExportImporter(Database database, ImportStore store, ZipLimits zipLimits, int batchSize,
             PlayReconciler reconciler, ListeningGaps gaps) {
+        this(database, store, zipLimits, batchSize, reconciler, gaps, true);
+    }
+
+    private ExportImporter(Database database, ImportStore store, ZipLimits zipLimits, int batchSize,
+            PlayReconciler reconciler, ListeningGaps gaps, boolean fastPaths) {
+        this.fastPaths = fastPaths;
         this.database = database;
         this.store = store;
         this.zipLimits = zipLimits;
         this.batchSize = batchSize;
         this.reconciler = reconciler;
         this.gaps = gaps;
+    }
+
+    /**
+     * The same importer without the fast paths (rows straight into {@code stream} when nothing
+     * collides): what the tests compare them with, and what the benchmark measures them against.
+     */
+    public ExportImporter conflictSafeOnly() {
+        return new ExportImporter(database, store, zipLimits, batchSize, reconciler, gaps, false);
     }
 
     @FunctionalInterface
@@ -300,27 +315,46 @@ public final class ExportImporter {
         return reconciler.reconcile(c, user, written.first(), last, new ArtistFirstStreams());
     }
 
-    /** Writes every good record of the history once, noting each artist's first stream on the way. */
+    /** Batches handed from the reading thread to the writer, and how many may wait (constant memory). */
+    private static final int READ_AHEAD_BATCH = 2_000;
+    private static final int READ_AHEAD_DEPTH = 4;
+
+    /**
+     * Writes every good record of the history once, noting each artist's first stream on the way.
+     * The file is parsed on a second thread ({@link ReadAhead}) while this one writes.
+     */
     private Written writeStreams(Connection c, StreamingHistoryReader reader, long runId, String user, ArtistFirstStreams firsts)
             throws SQLException, IOException, UnreadableExportException {
         TimePrecision precision = reader.format().precision();
+        Span span = new Span(); // filled on the reading thread, read here once it has ended
         try (StreamUpserter upserter = new StreamUpserter(c, database.dialect(), user, runId,
-                precision, store.hasMinutePrecisionStreams(c, user), batchSize)) {
-            Instant first = null;
-            Instant last = null;
-            for (StreamRecord r = reader.next(); r != null; r = reader.next()) {
-                upserter.add(r);
-                firsts.add(r.artistName(), r.kind().dbValue(), r.incognito(), r.endedAt());
-                Instant end = r.endedAt();
-                if (first == null || end.isBefore(first)) {
-                    first = end;
-                }
-                if (last == null || end.isAfter(last)) {
-                    last = end;
+                precision, store.hasMinutePrecisionStreams(c, user), batchSize, fastPaths);
+             ReadAhead records = new ReadAhead(reader, READ_AHEAD_BATCH, READ_AHEAD_DEPTH, r -> {
+                 firsts.add(r.artistName(), r.kind().dbValue(), r.incognito(), r.endedAt());
+                 span.add(r.endedAt());
+             })) {
+            for (List<StreamRecord> batch = records.next(); batch != null; batch = records.next()) {
+                for (StreamRecord r : batch) {
+                    upserter.add(r);
                 }
             }
             upserter.flush();
-            return new Written(upserter.inserted(), upserter.upgraded(), first, last);
+            return new Written(upserter.inserted(), upserter.upgraded(), span.first, span.last);
+        }
+    }
+
+    /** The earliest and latest end time seen. */
+    private static final class Span {
+        Instant first;
+        Instant last;
+
+        void add(Instant end) {
+            if (first == null || end.isBefore(first)) {
+                first = end;
+            }
+            if (last == null || end.isAfter(last)) {
+                last = end;
+            }
         }
     }
 
