@@ -296,13 +296,23 @@ class ExportImporterTest {
         }
         Path file = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
 
+        // the conflict-safe path meets the trigger in its INSERT, while the driver waits for the answer
         SQLException thrown = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
-                () -> importer.importFile(file, "erin/cut.json", "erin", "cli"));
+                () -> importer.conflictSafeOnly().importFile(file, "erin/cut.json", "erin", "cli"));
 
         assertThat(thrown.getMessage()).as("the first error, not the rollback's").contains("terminating connection")
                 .doesNotContain("has been closed");
         assertThat(text("SELECT status FROM import_run WHERE source_path = 'erin/cut.json'")).isEqualTo(FAILED.dbValue());
         assertThat(text("SELECT error FROM import_run WHERE source_path = 'erin/cut.json'")).contains("terminating connection");
+        assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
+
+        // COPY straight into stream meets it mid-COPY: the server's last word is lost with the socket,
+        // but the error is still the lost connection, not the failed rollback after it
+        SQLException direct = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                () -> importer.importFile(file, "erin/cut-direct.json", "erin", "cli"));
+        assertThat(direct.getSQLState()).startsWith("08");
+        assertThat(direct.getMessage()).doesNotContain("has been closed");
+        assertThat(text("SELECT status FROM import_run WHERE source_path = 'erin/cut-direct.json'")).isEqualTo(FAILED.dbValue());
         assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
     }
 
