@@ -123,6 +123,7 @@ public final class Encore {
         main.addOverrideProperty("encore.raw.local-enabled", "false");
         main.addOverrideProperty("encore.enrich.scheduled", "false");
         main.addOverrideProperty("encore.live.enabled", "false");
+        main.addOverrideProperty("encore.insights.warm-after-import", "false"); // nobody asks before it exits
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("camel.server.enabled", "false");
         // the REST API (and its error configuration), the dashboard and the connect flow need the HTTP server

@@ -156,8 +156,16 @@ public class EncoreConfiguration implements CamelConfiguration {
                 Boolean.parseBoolean(text(p, "encore.insights.include-incognito")));
         registry.bind("wrappedSlots", new dev.encore.insights.WrappedSlots(integer(p, "encore.insights.max-running"),
                 integer(p, "encore.insights.max-waiting")));
-        registry.bind("insightsApi", new InsightsApi(new InsightsStore(database.dataSource(),
-                number(p, "encore.insights.cache-max-streams")), zones, rules,
+        InsightsStore insights = new InsightsStore(database.dataSource(), number(p, "encore.insights.cache-max-streams"));
+        dev.encore.insights.HistoryWarmer warmer = new dev.encore.insights.HistoryWarmer(insights);
+        registry.bind("historyWarmer", warmer); // import-file.camel.yaml
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                warmer.close();
+            }
+        }, true, true);
+        registry.bind("insightsApi", new InsightsApi(insights, zones, rules,
                 Clock.systemUTC(), (dev.encore.insights.WrappedSlots) registry.lookupByName("wrappedSlots")));
         registry.bind("gapsApi", new dev.encore.insights.GapsApi(
                 (ListeningGaps) registry.lookupByName("listeningGaps"), zones));

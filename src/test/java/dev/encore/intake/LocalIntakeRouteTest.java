@@ -127,6 +127,18 @@ class LocalIntakeRouteTest {
     }
 
     @Test
+    void afterALoadTheUsersHistoryIsReadAheadOfTheFirstRequest() throws Exception {
+        Path history = Samples.file("efrrowini", "Streaming_History_Audio_2024.json");
+        try (LogCapture log = LogCapture.open()) {
+            drop("erin/history.json", f -> Files.copy(history, f));
+            awaitFile("processed/erin/history.json");
+            long streams = db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'");
+            await("the history read").atMost(WAIT).until(() -> log.text().contains(
+                    "Read the history of erin (" + streams + " streams)"));
+        }
+    }
+
+    @Test
     void aFileThatIsNoExportGoesToSkippedWithItsReasonAndTheLogSaysWhy() throws Exception {
         try (LogCapture log = LogCapture.open()) {
             drop("zul/notexport.json", f -> Files.writeString(f, "{\"name\": \"groceries\", \"items\": [\"milk\"]}"));
