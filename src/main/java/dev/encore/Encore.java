@@ -127,8 +127,22 @@ public final class Encore {
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("camel.server.enabled", "false");
         // the REST API (and its error configuration), the dashboard and the connect flow need the HTTP server
-        main.addOverrideProperty("camel.main.routes-exclude-pattern",
-                "**/api.camel.yaml,**/api-errors.camel.yaml,**/dashboard.camel.yaml,**/connect.camel.yaml");
+        main.addOverrideProperty("camel.main.routes-exclude-pattern", ONE_SHOT_EXCLUDED);
+        return main;
+    }
+
+    private static final String ONE_SHOT_EXCLUDED =
+            "**/api.camel.yaml,**/api-errors.camel.yaml,**/dashboard.camel.yaml,**/connect.camel.yaml";
+
+    /**
+     * For {@code encore import}: a one-shot Camel without the sources and schedules it never starts
+     * either (building their endpoints schedules Quartz jobs and loads the Azure component: about
+     * a second of start-up, docs/benchmarks.md).
+     */
+    public static Main newImportMain(CommandLine cmd) {
+        Main main = newOneShotMain(cmd);
+        main.addOverrideProperty("camel.main.routes-exclude-pattern", ONE_SHOT_EXCLUDED
+                + ",**/intake-local.camel.yaml,**/intake-adls.camel.yaml,**/raw-intake.camel.yaml,**/live-extraction.camel.yaml");
         return main;
     }
 
