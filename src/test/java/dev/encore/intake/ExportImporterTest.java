@@ -7,14 +7,11 @@ import static dev.encore.store.RunStatus.SKIPPED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.encore.Samples;
 import dev.encore.TestDatabases;
-import dev.encore.TestDatabases.TestDatabase;
 import dev.encore.Zips;
 import dev.encore.export.ZipLimits;
-import dev.encore.store.Database;
 import dev.encore.store.ImportStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,8 +25,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,31 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Loading files into a real database (H2 and PostgreSQL): every stream once, bad files
  * quarantined whole, bad records alone. Expected counts are computed here from the raw JSON.
  */
-class ExportImporterTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path tmp;
-    private TestDatabase db;
-    private Database database;
-    private ExportImporter importer;
-
-    private void open(String kind) throws SQLException {
-        db = TestDatabases.create(kind);
-        database = Database.open(db.url(), db.user(), "", 3);
-        importer = new ExportImporter(database, new ImportStore(database.dataSource()), ZipLimits.DEFAULT, 500);
-    }
-
-    @AfterEach
-    void close() {
-        if (database != null) {
-            database.close();
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
-
+class ExportImporterTest extends ImporterTestBase {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aReUploadedFileAddsNothing(String kind) throws Exception {

@@ -3,15 +3,10 @@ package dev.encore.intake;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.encore.Samples;
 import dev.encore.TestDatabases;
-import dev.encore.TestDatabases.TestDatabase;
-import dev.encore.export.ZipLimits;
-import dev.encore.store.Database;
-import dev.encore.store.ImportStore;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,8 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,34 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * stores, row for row and count for count: one user loads through each, and their tables and
  * runs are compared.
  */
-class FastPathExactnessTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
+class FastPathExactnessTest extends ImporterTestBase {
     /** Above one PostgreSQL COPY round (25,000 rows), so a refused round can follow one that went straight in. */
     private static final int BIG = 31_000;
-
-    @TempDir
-    Path tmp;
-    private TestDatabase db;
-    private Database database;
-    private ExportImporter fast;
-    private ExportImporter safe;
-
-    private void open(String kind) throws SQLException {
-        db = TestDatabases.create(kind);
-        database = Database.open(db.url(), db.user(), "", 3);
-        fast = new ExportImporter(database, new ImportStore(database.dataSource()), ZipLimits.DEFAULT, 500);
-        safe = fast.conflictSafeOnly();
-    }
-
-    @AfterEach
-    void close() {
-        if (database != null) {
-            database.close();
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
@@ -121,8 +89,8 @@ class FastPathExactnessTest {
         List<String> fastCounts = new ArrayList<>();
         List<String> safeCounts = new ArrayList<>();
         for (Path f : files) {
-            fastCounts.add(counts(fast.importFile(f, "fast/" + f.getFileName(), "fast", "cli")));
-            safeCounts.add(counts(safe.importFile(f, "safe/" + f.getFileName(), "safe", "cli")));
+            fastCounts.add(counts(importer.importFile(f, "fast/" + f.getFileName(), "fast", "cli")));
+            safeCounts.add(counts(importer.conflictSafeOnly().importFile(f, "safe/" + f.getFileName(), "safe", "cli")));
         }
         assertThat(fastCounts).isEqualTo(safeCounts);
         List<String> fastRows = rows("fast");

@@ -2,16 +2,11 @@ package dev.encore.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.encore.Samples;
 import dev.encore.TestDatabases;
-import dev.encore.TestDatabases.TestDatabase;
 import dev.encore.Zips;
-import dev.encore.export.ZipLimits;
-import dev.encore.store.Database;
-import dev.encore.store.ImportStore;
 import dev.encore.store.RunStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +14,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -29,31 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * read; anything else (new bytes under an old name, another user, an earlier attempt that was
  * rejected or cut off) loads as it always did.
  */
-class ReUploadTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path tmp;
-    private TestDatabase db;
-    private Database database;
-    private ExportImporter importer;
-
-    private void open(String kind) throws SQLException {
-        db = TestDatabases.create(kind);
-        database = Database.open(db.url(), db.user(), "", 3);
-        importer = new ExportImporter(database, new ImportStore(database.dataSource()), ZipLimits.DEFAULT, 500);
-    }
-
-    @AfterEach
-    void close() {
-        if (database != null) {
-            database.close();
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
-
+class ReUploadTest extends ImporterTestBase {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void theSameBytesUnderAnotherNameAreAlreadyLoadedAndNotRead(String kind) throws Exception {
