@@ -136,13 +136,15 @@ public final class Encore {
 
     /**
      * For {@code encore import}: a one-shot Camel without the sources and schedules it never starts
-     * either (building their endpoints schedules Quartz jobs and loads the Azure component: about
-     * a second of start-up, docs/benchmarks.md).
+     * either (building their endpoints schedules Quartz jobs and loads the Azure component), and
+     * without a placeholder lake client: together over a second of start-up (docs/benchmarks.md).
      */
     public static Main newImportMain(CommandLine cmd) {
         Main main = newOneShotMain(cmd);
         main.addOverrideProperty("camel.main.routes-exclude-pattern", ONE_SHOT_EXCLUDED
                 + ",**/intake-local.camel.yaml,**/intake-adls.camel.yaml,**/raw-intake.camel.yaml,**/live-extraction.camel.yaml");
+        // with those routes left out nothing refers to the lake's client: none is built unless the lake is on
+        main.addOverrideProperty("encore.adls.placeholder-client", "false");
         return main;
     }
 
