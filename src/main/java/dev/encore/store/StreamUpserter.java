@@ -288,6 +288,11 @@ public final class StreamUpserter implements AutoCloseable {
     private static final class CopyLoader {
         private static final String TABLE = "encore_stream_load";
         private static final String UNIQUE_VIOLATION = "23505";
+        /** Where the natural key's columns sit in a row of {@link StreamColumns#values}. */
+        private static final int KEY_USER = StreamColumns.NAMES.indexOf("user_id");
+        private static final int KEY_TIME = StreamColumns.NAMES.indexOf("ts_utc");
+        private static final int KEY_DURATION = StreamColumns.NAMES.indexOf("ms_played");
+        private static final int KEY_CONTENT = StreamColumns.NAMES.indexOf("content_hash");
 
         private final Connection connection;
         private final StringBuilder line = new StringBuilder(1024);
@@ -307,6 +312,9 @@ public final class StreamUpserter implements AutoCloseable {
             line.setLength(0);
             PostgresCopyText.appendRow(line, row);
             byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
+            if (direct && copyIn == null && isStored(row)) {
+                direct = false; // a re-load or an overlapping export: the key would refuse the round, so do not try
+            }
             if (direct) {
                 round.write(bytes);
                 try {
@@ -353,6 +361,17 @@ public final class StreamUpserter implements AutoCloseable {
                 copyIn.endCopy();
                 copyIn = null;
                 return 0;
+            }
+        }
+
+        /** Whether the round's first row is stored already (one probe of the natural key's index). */
+        private boolean isStored(Object[] row) throws SQLException {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM stream WHERE user_id = ? AND ts_utc = ? "
+                    + "AND ms_played = ? AND content_hash = ?")) {
+                bind(ps, 1, row[KEY_USER], row[KEY_TIME], row[KEY_DURATION], row[KEY_CONTENT]);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
             }
         }
 
