@@ -135,11 +135,29 @@ public final class Encore {
         main.addOverrideProperty("encore.live.enabled", "false");
         // the server's next pass writes the curated zone (every user is checked at its start)
         main.addOverrideProperty("encore.curated.enabled", "false");
+        main.addOverrideProperty("encore.insights.warm-after-import", "false"); // nobody asks before it exits
         main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("camel.server.enabled", "false");
-        // the REST API (and its error configuration), the dashboard and the connect flow need the HTTP server
-        main.addOverrideProperty("camel.main.routes-exclude-pattern",
-                "**/api.camel.yaml,**/api-errors.camel.yaml,**/dashboard.camel.yaml,**/connect.camel.yaml,**/access.camel.yaml");
+        // the REST API (and its error configuration), the dashboard, the connect flow and sign-in need the HTTP server
+        main.addOverrideProperty("camel.main.routes-exclude-pattern", ONE_SHOT_EXCLUDED);
+        return main;
+    }
+
+    private static final String ONE_SHOT_EXCLUDED = "**/api.camel.yaml,**/api-errors.camel.yaml,**/dashboard.camel.yaml,"
+            + "**/connect.camel.yaml,**/access.camel.yaml";
+
+    /**
+     * For {@code encore import}: a one-shot Camel without the sources and schedules it never starts
+     * either (building their endpoints schedules Quartz jobs and loads the Azure component), and
+     * without a placeholder lake client: together over a second of start-up (docs/benchmarks.md).
+     */
+    public static Main newImportMain(CommandLine cmd) {
+        Main main = newOneShotMain(cmd);
+        main.addOverrideProperty("camel.main.routes-exclude-pattern", ONE_SHOT_EXCLUDED
+                + ",**/intake-local.camel.yaml,**/intake-adls.camel.yaml,**/raw-intake.camel.yaml,**/live-extraction.camel.yaml"
+                + ",**/curated-zone.camel.yaml");
+        // with those routes left out nothing refers to the lake's client: none is built unless the lake is on
+        main.addOverrideProperty("encore.adls.placeholder-client", "false");
         return main;
     }
 

@@ -147,11 +147,18 @@ public class EncoreConfiguration implements CamelConfiguration {
         // Spotify says so) and retry 5xx on its own; Encore's routes decide both instead.
         registry.bind("spotifyHttpClient", (HttpClientConfigurer) HttpClientBuilder::disableAutomaticRetries);
 
-        DataLakeServiceClient adls = AdlsClientFactory.create(Boolean.parseBoolean(text(p, "encore.adls.enabled")),
-                text(p, "encore.adls.account-name"), text(p, "encore.adls.endpoint"), text(p, "encore.adls.auth"),
-                text(p, "encore.adls.account-key"), text(p, "encore.adls.sas-token"), text(p, "encore.adls.tenant-id"),
-                text(p, "encore.adls.client-id"), text(p, "encore.adls.client-secret"));
-        registry.bind("adlsClient", adls);
+        boolean adlsEnabled = Boolean.parseBoolean(text(p, "encore.adls.enabled"));
+        // a disabled lake's routes still refer to a client; `encore import` leaves those routes out,
+        // and building even an unconfigured client costs it most of a second (Encore.newImportMain)
+        DataLakeServiceClient adls = adlsEnabled || !"false".equals(p.resolveProperty("encore.adls.placeholder-client").orElse("true"))
+                ? AdlsClientFactory.create(adlsEnabled,
+                        text(p, "encore.adls.account-name"), text(p, "encore.adls.endpoint"), text(p, "encore.adls.auth"),
+                        text(p, "encore.adls.account-key"), text(p, "encore.adls.sas-token"), text(p, "encore.adls.tenant-id"),
+                        text(p, "encore.adls.client-id"), text(p, "encore.adls.client-secret"))
+                : null;
+        if (adls != null) {
+            registry.bind("adlsClient", adls);
+        }
         registry.bind("adlsDownloads", new AdlsDownloads(Path.of(text(p, "encore.adls.download-dir")),
                 Duration.ofMillis(number(p, "encore.adls.settle-ms")), Clock.systemUTC()));
         registry.bind("adlsFileMover", new AdlsFileMover(adls, text(p, "encore.adls.filesystem"),
@@ -172,8 +179,16 @@ public class EncoreConfiguration implements CamelConfiguration {
                 Boolean.parseBoolean(text(p, "encore.insights.include-incognito")));
         registry.bind("wrappedSlots", new dev.encore.insights.WrappedSlots(integer(p, "encore.insights.max-running"),
                 integer(p, "encore.insights.max-waiting")));
-        registry.bind("insightsApi", new InsightsApi(new InsightsStore(database.dataSource(),
-                number(p, "encore.insights.cache-max-streams")), zones, rules,
+        InsightsStore insights = new InsightsStore(database.dataSource(), number(p, "encore.insights.cache-max-streams"));
+        dev.encore.insights.HistoryWarmer warmer = new dev.encore.insights.HistoryWarmer(insights);
+        registry.bind("historyWarmer", warmer); // import-file.camel.yaml
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                warmer.close();
+            }
+        }, true, true);
+        registry.bind("insightsApi", new InsightsApi(insights, zones, rules,
                 Clock.systemUTC(), (dev.encore.insights.WrappedSlots) registry.lookupByName("wrappedSlots")));
         registry.bind("gapsApi", new dev.encore.insights.GapsApi(
                 (ListeningGaps) registry.lookupByName("listeningGaps"), zones));

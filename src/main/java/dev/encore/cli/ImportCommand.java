@@ -44,7 +44,7 @@ public final class ImportCommand {
             err.println("encore: " + e.getMessage());
             return 2;
         }
-        Main main = Encore.newOneShotMain(cmd);
+        Main main = Encore.newImportMain(cmd);
         Encore.start(main);
         try {
             CamelContext camel = main.getCamelContext();

@@ -154,6 +154,41 @@ public final class ImportStore {
         }
     }
 
+    /**
+     * When these bytes were first loaded for this user, or null when they never were. Only a
+     * file that loaded whole carries its digest ({@link #recordDigest}), so a rejected, failed or
+     * interrupted attempt does not count.
+     */
+    public Instant loadedBefore(String userId, String digest) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT MIN(finished_at) FROM import_run WHERE user_id = ? AND content_digest = ? AND status = ?")) {
+            ps.setString(1, userId);
+            ps.setString(2, digest);
+            ps.setString(3, RunStatus.LOADED.dbValue());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || rs.getObject(1) == null) {
+                    return null;
+                }
+                return rs.getObject(1, java.time.LocalDateTime.class).toInstant(java.time.ZoneOffset.UTC);
+            }
+        }
+    }
+
+    /** Marks the runs of a file that loaded whole with the digest of its bytes, in one transaction. */
+    public void recordDigest(List<Long> runIds, String digest) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE import_run SET content_digest = ? WHERE import_run_id = ?")) {
+            c.setAutoCommit(false);
+            for (long runId : runIds) {
+                ps.setString(1, digest);
+                ps.setLong(2, runId);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+            c.commit();
+        }
+    }
+
     /** Fits a text to its column; NUL characters (which PostgreSQL refuses) are dropped. */
     private static String truncate(String s, int max) {
         if (s == null) {

@@ -18,7 +18,12 @@ public enum RunStatus {
      * Cut off with nothing stored: its process was gone (kill -9, a crash) or its claim was
      * taken over; the reason says what is known. See {@link InterruptedRuns}.
      */
-    INTERRUPTED;
+    INTERRUPTED,
+    /**
+     * Not read at all: the same bytes were loaded for this user before (its content digest,
+     * see V12); the reason names when. Nothing is stored, so it does not count as a load.
+     */
+    ALREADY_LOADED;
 
     public String dbValue() {
         return name().toLowerCase(Locale.ROOT);

@@ -7,9 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
@@ -45,11 +48,15 @@ public final class StreamUpserter implements AutoCloseable {
             + " WHERE NOT EXISTS (SELECT 1 FROM stream e"
             + " WHERE e.user_id = ? AND e.ms_played = ? AND e.content_hash = ? AND e.ts_utc >= ? AND e.ts_utc < ?)";
 
+    private static final String PLAIN_INSERT_SQL = "INSERT INTO stream (" + StreamColumns.LIST + ") VALUES ("
+            + StreamColumns.placeholders(StreamColumns.NAMES.size()) + ")";
+
     /**
      * Rows per COPY round on PostgreSQL. Each round ends the COPY, runs the set-based insert and
      * empties the temp table; larger rounds spread that fixed cost (memory stays on the server).
      */
     private static final int COPY_ROUND = 25_000;
+
 
     private final Connection connection;
     private final String userId;
@@ -59,6 +66,9 @@ public final class StreamUpserter implements AutoCloseable {
     private final PreparedStatement upgrade;
     private final PreparedStatement insert;
     private final CopyLoader copy;
+    /** Plain INSERTs (no look for stored rows) while nothing collided; see {@link #flushPlain}. */
+    private PreparedStatement plain;
+    private final List<StreamRecord> plainRound;
     private int pending;
     private int inserted;
     private int upgraded;
@@ -69,6 +79,15 @@ public final class StreamUpserter implements AutoCloseable {
      */
     public StreamUpserter(Connection connection, Dialect dialect, String userId, long importRunId,
             TimePrecision precision, boolean upgradeAccountRows, int batchSize) throws SQLException {
+        this(connection, dialect, userId, importRunId, precision, upgradeAccountRows, batchSize, true);
+    }
+
+    /**
+     * @param fastPaths whether rows may try going straight in (falling back when the key refuses one);
+     *                  false only to compare with, or measure, the conflict-safe way alone
+     */
+    public StreamUpserter(Connection connection, Dialect dialect, String userId, long importRunId,
+            TimePrecision precision, boolean upgradeAccountRows, int batchSize, boolean fastPaths) throws SQLException {
         this.connection = connection;
         this.userId = userId;
         this.importRunId = importRunId;
@@ -77,8 +96,12 @@ public final class StreamUpserter implements AutoCloseable {
         this.upgrade = upgradeAccountRows && precision == TimePrecision.SECOND
                 ? connection.prepareStatement(UPGRADE_SQL) : null;
         boolean useCopy = dialect == Dialect.POSTGRESQL && precision == TimePrecision.SECOND;
-        this.copy = useCopy ? new CopyLoader(connection) : null;
+        // an upgrade must land before the insert of its own row, so a user with account rows keeps the safe way
+        this.copy = useCopy ? new CopyLoader(connection, upgrade == null && fastPaths) : null;
         this.insert = useCopy ? null : connection.prepareStatement(INSERT_SQL);
+        boolean usePlain = !useCopy && fastPaths && upgrade == null && precision == TimePrecision.SECOND;
+        this.plain = usePlain ? connection.prepareStatement(PLAIN_INSERT_SQL) : null;
+        this.plainRound = usePlain ? new ArrayList<>(batchSize) : null;
     }
 
     public void add(StreamRecord r) throws SQLException {
@@ -91,15 +114,24 @@ public final class StreamUpserter implements AutoCloseable {
         Object[] row = StreamColumns.values(r, userId, importRunId);
         if (copy != null) {
             copy.add(row);
+        } else if (plain != null) {
+            bindColumns(plain, 1, row, 0);
+            plain.addBatch();
+            plainRound.add(r);
         } else {
-            int i = bindColumns(insert, 1, row, 0);
-            Instant until = r.endedAt().plusSeconds(precision == TimePrecision.MINUTE ? 60 : 1);
-            bind(insert, i, userId, r.msPlayed(), r.contentHash(), r.endedAt(), until);
-            insert.addBatch();
+            addChecked(r, row);
         }
         if (++pending >= (copy != null ? Math.max(batchSize, COPY_ROUND) : batchSize)) {
             flush();
         }
+    }
+
+    /** The conflict-safe INSERT: the row goes in only when no stored stream has its key (or, for account data, its minute). */
+    private void addChecked(StreamRecord r, Object[] row) throws SQLException {
+        int i = bindColumns(insert, 1, row, 0);
+        Instant until = r.endedAt().plusSeconds(precision == TimePrecision.MINUTE ? 60 : 1);
+        bind(insert, i, userId, r.msPlayed(), r.contentHash(), r.endedAt(), until);
+        insert.addBatch();
     }
 
     /** Sends what is pending; upgrades go first, which is what lets an upgraded row count as known. */
@@ -107,16 +139,20 @@ public final class StreamUpserter implements AutoCloseable {
         if (pending == 0) {
             return;
         }
-        if (copy != null) {
-            copy.endCopy(); // a connection runs one thing at a time, and COPY holds it until it ends
-        }
+        long direct = copy != null ? copy.endCopy() : 0;
+        inserted += (int) direct;
         if (upgrade != null) {
             for (int count : upgrade.executeBatch()) {
                 upgraded += Math.max(count, 0);
             }
         }
         if (copy != null) {
-            inserted += copy.moveIntoStream();
+            if (copy.staged()) {
+                inserted += copy.moveIntoStream();
+            }
+        } else if (plain != null && flushPlain()) {
+            pending = 0;
+            return;
         } else {
             for (int count : insert.executeBatch()) {
                 if (count < 0) {
@@ -126,6 +162,68 @@ public final class StreamUpserter implements AutoCloseable {
             }
         }
         pending = 0;
+    }
+
+    /**
+     * Sends the round as plain INSERTs under a savepoint: with nothing stored in the way (a first
+     * load) each row is one index insert. When the unique key refuses one (a stored stream, a
+     * repeat inside the file) the round is undone and given to the conflict-safe INSERT, which
+     * the rest of the file keeps to; both count exactly the rows added.
+     *
+     * @return true when the round went in plainly, false when it now waits in the safe batch
+     */
+    private boolean flushPlain() throws SQLException {
+        if (storedWithin(plainRound)) { // a re-load: the key would refuse the round, so do not try
+            toChecked();
+            return false;
+        }
+        Savepoint savepoint = connection.setSavepoint();
+        try {
+            int added = 0;
+            for (int count : plain.executeBatch()) {
+                added += count;
+            }
+            connection.releaseSavepoint(savepoint);
+            inserted += added;
+            plainRound.clear();
+            return true;
+        } catch (SQLException e) {
+            if (!SqlErrors.isConstraintViolation(e)) {
+                throw e;
+            }
+            connection.rollback(savepoint);
+            toChecked();
+            return false;
+        }
+    }
+
+    /** Hands the round to the conflict-safe INSERT, which the rest of the file keeps to. */
+    private void toChecked() throws SQLException {
+        plain.clearBatch();
+        plain.close();
+        plain = null;
+        for (StreamRecord r : plainRound) {
+            addChecked(r, StreamColumns.values(r, userId, importRunId));
+        }
+        plainRound.clear();
+    }
+
+    /** Whether the user has a stored stream within the round's time span (one probe of the natural key's index). */
+    private boolean storedWithin(List<StreamRecord> round) throws SQLException {
+        Instant first = round.get(0).endedAt();
+        Instant last = first;
+        for (StreamRecord r : round) {
+            Instant end = r.endedAt();
+            first = end.isBefore(first) ? end : first;
+            last = end.isAfter(last) ? end : last;
+        }
+        try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM stream WHERE user_id = ? AND ts_utc >= ? "
+                + "AND ts_utc <= ? OFFSET 0 ROWS FETCH NEXT 1 ROWS ONLY")) {
+            bind(ps, 1, userId, first, last);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /** Rows this writer added to {@code stream}. */
@@ -140,7 +238,7 @@ public final class StreamUpserter implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        try (AutoCloseable u = upgrade; AutoCloseable i = insert) {
+        try (AutoCloseable u = upgrade; AutoCloseable i = insert; AutoCloseable p = plain) {
             if (copy != null) {
                 copy.cancel();
             }
@@ -180,42 +278,139 @@ public final class StreamUpserter implements AutoCloseable {
     }
 
     /**
-     * PostgreSQL's fast path: COPY rows into a session temp table, then one set-based insert.
-     * Several times faster than batched INSERTs (docs/benchmarks.md), and the INSERT's count is
-     * exactly the rows added.
+     * PostgreSQL's way in. Rows go by COPY, first straight into {@code stream} (the usual first load:
+     * nothing stored collides) under a savepoint; the unique natural key is the judge. When it
+     * refuses a row (a stored play, a repeat inside the file) the round is rolled back to the
+     * savepoint and replayed the conflict-safe way: COPY into a session temp table, then one
+     * {@code INSERT … ON CONFLICT DO NOTHING}, which the rest of the file keeps to. Both ways
+     * count exactly the rows added (docs/benchmarks.md has the figures).
      */
     private static final class CopyLoader {
         private static final String TABLE = "encore_stream_load";
+        private static final String UNIQUE_VIOLATION = "23505";
+        /** Where the natural key's columns sit in a row of {@link StreamColumns#values}. */
+        private static final int KEY_USER = StreamColumns.NAMES.indexOf("user_id");
+        private static final int KEY_TIME = StreamColumns.NAMES.indexOf("ts_utc");
+        private static final int KEY_DURATION = StreamColumns.NAMES.indexOf("ms_played");
+        private static final int KEY_CONTENT = StreamColumns.NAMES.indexOf("content_hash");
 
         private final Connection connection;
         private final StringBuilder line = new StringBuilder(1024);
+        /** This round's rows as sent, kept while going straight in so that a refused round can be replayed. */
+        private final ByteBuffer round = new ByteBuffer();
+        private boolean direct;
+        private boolean tempTableReady;
+        private Savepoint savepoint;
         private CopyIn copyIn;
 
-        CopyLoader(Connection connection) throws SQLException {
+        CopyLoader(Connection connection, boolean tryDirect) {
             this.connection = connection;
-            try (Statement st = connection.createStatement()) {
-                st.execute("CREATE TEMP TABLE IF NOT EXISTS " + TABLE + " AS SELECT " + StreamColumns.LIST
-                        + " FROM stream WHERE 1 = 0");
-                st.execute("TRUNCATE " + TABLE);
-            }
+            this.direct = tryDirect;
         }
 
         void add(Object[] row) throws SQLException {
-            if (copyIn == null) {
-                copyIn = connection.unwrap(PGConnection.class).getCopyAPI()
-                        .copyIn("COPY " + TABLE + " (" + StreamColumns.LIST + ") FROM STDIN");
-            }
             line.setLength(0);
             PostgresCopyText.appendRow(line, row);
             byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
-            copyIn.writeToCopy(bytes, 0, bytes.length);
+            if (direct && copyIn == null && isStored(row)) {
+                direct = false; // a re-load or an overlapping export: the key would refuse the round, so do not try
+            }
+            if (direct) {
+                round.write(bytes);
+                try {
+                    if (copyIn == null) {
+                        savepoint = connection.setSavepoint();
+                        copyIn = copyInto("stream");
+                    }
+                    copyIn.writeToCopy(bytes, 0, bytes.length);
+                } catch (SQLException e) {
+                    fallBack(e); // the round so far, this row included, now sits in the temp table's COPY
+                }
+            } else {
+                if (copyIn == null) {
+                    copyIn = copyInto(tempTable());
+                }
+                copyIn.writeToCopy(bytes, 0, bytes.length);
+            }
         }
 
-        void endCopy() throws SQLException {
-            if (copyIn != null) {
+        /**
+         * Ends the round: its rows are in {@code stream}, or (the safe way) in the temp table until
+         * {@link #moveIntoStream}. A connection runs one thing at a time, and COPY holds it until it ends.
+         *
+         * @return rows added to {@code stream} by a direct round, else 0
+         */
+        long endCopy() throws SQLException {
+            if (copyIn == null) {
+                return 0;
+            }
+            if (!direct) {
                 copyIn.endCopy();
                 copyIn = null;
+                return 0;
             }
+            try {
+                long added = copyIn.endCopy();
+                copyIn = null;
+                connection.releaseSavepoint(savepoint);
+                savepoint = null;
+                round.reset();
+                return added;
+            } catch (SQLException e) {
+                fallBack(e);
+                copyIn.endCopy();
+                copyIn = null;
+                return 0;
+            }
+        }
+
+        /** Whether the round's first row is stored already (one probe of the natural key's index). */
+        private boolean isStored(Object[] row) throws SQLException {
+            try (PreparedStatement ps = connection.prepareStatement("SELECT 1 FROM stream WHERE user_id = ? AND ts_utc = ? "
+                    + "AND ms_played = ? AND content_hash = ?")) {
+                bind(ps, 1, row[KEY_USER], row[KEY_TIME], row[KEY_DURATION], row[KEY_CONTENT]);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        }
+
+        /** Whether the last round left rows in the temp table for {@link #moveIntoStream}. */
+        boolean staged() {
+            return !direct;
+        }
+
+        /** The key refused a row: undo the round, and send it again the conflict-safe way. */
+        private void fallBack(SQLException e) throws SQLException {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e; // bad data or a broken connection: the caller rolls the whole file back
+            }
+            if (copyIn != null && copyIn.isActive()) {
+                copyIn.cancelCopy();
+            }
+            connection.rollback(savepoint);
+            savepoint = null;
+            direct = false;
+            copyIn = copyInto(tempTable());
+            round.writeTo(copyIn);
+            round.reset();
+        }
+
+        private String tempTable() throws SQLException {
+            if (!tempTableReady) {
+                try (Statement st = connection.createStatement()) {
+                    st.execute("CREATE TEMP TABLE IF NOT EXISTS " + TABLE + " AS SELECT " + StreamColumns.LIST
+                            + " FROM stream WHERE 1 = 0");
+                    st.execute("TRUNCATE " + TABLE);
+                }
+                tempTableReady = true;
+            }
+            return TABLE;
+        }
+
+        private CopyIn copyInto(String table) throws SQLException {
+            return connection.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn("COPY " + table + " (" + StreamColumns.LIST + ") FROM STDIN");
         }
 
         int moveIntoStream() throws SQLException {
@@ -233,6 +428,28 @@ public final class StreamUpserter implements AutoCloseable {
             if (copyIn != null && copyIn.isActive()) {
                 copyIn.cancelCopy();
             }
+        }
+    }
+
+    /** A growable byte array that hands its content to a COPY. */
+    private static final class ByteBuffer {
+        private byte[] bytes = new byte[1 << 16];
+        private int size;
+
+        void write(byte[] b) {
+            if (size + b.length > bytes.length) {
+                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + b.length));
+            }
+            System.arraycopy(b, 0, bytes, size, b.length);
+            size += b.length;
+        }
+
+        void writeTo(CopyIn copy) throws SQLException {
+            copy.writeToCopy(bytes, 0, size);
+        }
+
+        void reset() {
+            size = 0;
         }
     }
 }

@@ -109,6 +109,16 @@ class EncoreCommandLineTest {
     }
 
     @Test
+    void importingTheSameFileAgainSaysWhenItWasLoadedAndExitsWithZero() throws Exception {
+        Path file = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
+        assertThat(run("import", "--user", "erin", "--db", db(), file.toString())).isZero();
+        out.reset();
+        assertThat(run("import", "--user", "erin", "--db", db(), file.toString())).isZero();
+        assertThat(out.toString()).containsPattern("already loaded on \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} UTC, 0 new")
+                .contains("1 file(s): 1 loaded, 0 skipped, 0 rejected; 0 new streams for user erin");
+    }
+
+    @Test
     void importingARejectedFileExitsWithOne() throws Exception {
         Path bad = Files.writeString(tmp.resolve("broken.json"), "[{\"ts\":");
         Path good = Samples.file("efrrowini", "Streaming_History_Video_2023.json");

@@ -128,6 +128,26 @@ class AdlsIntakeRouteTest {
     }
 
     @Test
+    void theSameExportUploadedAgainIsRecognisedWithoutBeingRead() throws Exception {
+        byte[] export = Files.readAllBytes(Zips.spotifyLike("zulkifalkhan889", "Streaming_History_Audio_2024-2025.json")
+                .writeTo(tmp.resolve("export.zip")));
+        lake.putFile(FS, "exports/alex/my_spotify_data.zip", export);
+        try (EncoreApp app = app("one")) {
+            await("the first moved").atMost(WAIT).until(() -> lake.listFiles(FS).contains("processed/exports/alex/my_spotify_data.zip"));
+            long plays = app.count("SELECT COUNT(*) FROM stream WHERE user_id = 'alex'");
+            lake.putFile(FS, "exports/alex/my_spotify_data.zip", export);
+            await("the second moved").atMost(WAIT).until(() -> lake.listFiles(FS).contains("processed/exports/alex/my_spotify_data (2).zip"));
+
+            assertThat(app.count("SELECT COUNT(*) FROM import_run WHERE source_path = 'exports/alex/my_spotify_data.zip'"
+                    + " AND status = ? AND error LIKE 'already loaded on %, 0 new'", RunStatus.ALREADY_LOADED.dbValue())).isEqualTo(1);
+            assertThat(app.count("SELECT COUNT(*) FROM import_run WHERE source_path LIKE 'exports/alex/my_spotify_data.zip!/%'"))
+                    .as("its entries were not opened a second time")
+                    .isEqualTo(app.count("SELECT COUNT(*) FROM import_run WHERE content_digest IS NOT NULL")).isPositive();
+            assertThat(app.count("SELECT COUNT(*) FROM stream WHERE user_id = 'alex'")).isEqualTo(plays).isPositive();
+        }
+    }
+
+    @Test
     void twoReplicasPollingOneLakeLoadEveryFileOnce() throws Exception {
         String[] files = {"Streaming_History_Audio_2022.json", "Streaming_History_Audio_2023.json",
                 "Streaming_History_Audio_2024.json", "Streaming_History_Audio_2026.json"};

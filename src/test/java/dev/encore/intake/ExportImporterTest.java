@@ -7,14 +7,11 @@ import static dev.encore.store.RunStatus.SKIPPED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.encore.Samples;
 import dev.encore.TestDatabases;
-import dev.encore.TestDatabases.TestDatabase;
 import dev.encore.Zips;
 import dev.encore.export.ZipLimits;
-import dev.encore.store.Database;
 import dev.encore.store.ImportStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,8 +25,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,31 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Loading files into a real database (H2 and PostgreSQL): every stream once, bad files
  * quarantined whole, bad records alone. Expected counts are computed here from the raw JSON.
  */
-class ExportImporterTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
-    @TempDir
-    Path tmp;
-    private TestDatabase db;
-    private Database database;
-    private ExportImporter importer;
-
-    private void open(String kind) throws SQLException {
-        db = TestDatabases.create(kind);
-        database = Database.open(db.url(), db.user(), "", 3);
-        importer = new ExportImporter(database, new ImportStore(database.dataSource()), ZipLimits.DEFAULT, 500);
-    }
-
-    @AfterEach
-    void close() {
-        if (database != null) {
-            database.close();
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
-
+class ExportImporterTest extends ImporterTestBase {
     @ParameterizedTest
     @ValueSource(strings = {"h2", "postgresql"})
     void aReUploadedFileAddsNothing(String kind) throws Exception {
@@ -70,8 +41,12 @@ class ExportImporterTest {
         int records = JSON.readTree(file.toFile()).size();
         long plays = Samples.distinctExtendedPlays(file);
 
+        // the same records in other bytes (a second export of the same months): read, and all duplicates
+        Path again = tmp.resolve("a-again.json");
+        JSON.writerWithDefaultPrettyPrinter().writeValue(again.toFile(), JSON.readTree(file.toFile()));
+
         FileReport first = importer.importFile(file, "alice/a.json", "alice", "cli");
-        FileReport second = importer.importFile(file, "alice/a-again.json", "alice", "cli");
+        FileReport second = importer.importFile(again, "alice/a-again.json", "alice", "cli");
 
         assertThat(first.outcome()).isEqualTo(Outcome.LOADED);
         assertThat(first.runs().get(0).counts().inserted()).isEqualTo(plays);
@@ -292,13 +267,23 @@ class ExportImporterTest {
         }
         Path file = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
 
+        // the conflict-safe path meets the trigger in its INSERT, while the driver waits for the answer
         SQLException thrown = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
-                () -> importer.importFile(file, "erin/cut.json", "erin", "cli"));
+                () -> importer.conflictSafeOnly().importFile(file, "erin/cut.json", "erin", "cli"));
 
         assertThat(thrown.getMessage()).as("the first error, not the rollback's").contains("terminating connection")
                 .doesNotContain("has been closed");
         assertThat(text("SELECT status FROM import_run WHERE source_path = 'erin/cut.json'")).isEqualTo(FAILED.dbValue());
         assertThat(text("SELECT error FROM import_run WHERE source_path = 'erin/cut.json'")).contains("terminating connection");
+        assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
+
+        // COPY straight into stream meets it mid-COPY: the server's last word is lost with the socket,
+        // but the error is still the lost connection, not the failed rollback after it
+        SQLException direct = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class,
+                () -> importer.importFile(file, "erin/cut-direct.json", "erin", "cli"));
+        assertThat(direct.getSQLState()).startsWith("08");
+        assertThat(direct.getMessage()).doesNotContain("has been closed");
+        assertThat(text("SELECT status FROM import_run WHERE source_path = 'erin/cut-direct.json'")).isEqualTo(FAILED.dbValue());
         assertThat(db.count("SELECT COUNT(*) FROM stream")).isZero();
     }
 

@@ -106,6 +106,39 @@ class LocalIntakeRouteTest {
     }
 
     @Test
+    void theSameBytesDroppedAgainAreRecognisedUnreadAndNewBytesOfTheSameNameLoad() throws Exception {
+        Path history = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
+        drop("zul/history.json", f -> Files.copy(history, f));
+        awaitFile("processed/zul/history.json");
+        long plays = db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'zul'");
+
+        drop("zul/history.json", f -> Files.copy(history, f));
+        awaitFile("processed/zul/history (2).json");
+        assertThat(db.count("SELECT COUNT(*) FROM import_run WHERE source_path = 'zul/history.json' AND status = ?"
+                + " AND error LIKE 'already loaded on %, 0 new' AND records_read = 0", RunStatus.ALREADY_LOADED.dbValue())).isEqualTo(1);
+
+        // the same name, other bytes: loaded as any new file
+        Path more = Samples.file("efrrowini", "Streaming_History_Audio_2023.json");
+        drop("zul/history.json", f -> Files.copy(more, f));
+        awaitFile("processed/zul/history (3).json");
+        assertThat(db.count("SELECT COUNT(*) FROM import_run WHERE source_path = 'zul/history.json' AND status = ?",
+                RunStatus.LOADED.dbValue())).isEqualTo(2);
+        assertThat(db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'zul'")).isGreaterThan(plays);
+    }
+
+    @Test
+    void afterALoadTheUsersHistoryIsReadAheadOfTheFirstRequest() throws Exception {
+        Path history = Samples.file("efrrowini", "Streaming_History_Audio_2024.json");
+        try (LogCapture log = LogCapture.open()) {
+            drop("erin/history.json", f -> Files.copy(history, f));
+            awaitFile("processed/erin/history.json");
+            long streams = db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'");
+            await("the history read").atMost(WAIT).until(() -> log.text().contains(
+                    "Read the history of erin (" + streams + " streams)"));
+        }
+    }
+
+    @Test
     void aFileThatIsNoExportGoesToSkippedWithItsReasonAndTheLogSaysWhy() throws Exception {
         try (LogCapture log = LogCapture.open()) {
             drop("zul/notexport.json", f -> Files.writeString(f, "{\"name\": \"groceries\", \"items\": [\"milk\"]}"));
@@ -219,9 +252,10 @@ class LocalIntakeRouteTest {
 
         // moved back unchanged: same name, size and modification time
         Files.move(inbox.resolve("processed/erin/Streaming_History_Video_2026.json"), file);
+        // looked at again, and recognised by its bytes (ReUploadTest) rather than read
         await("the second import").atMost(WAIT).until(() -> db.count(
-                "SELECT COUNT(*) FROM import_run WHERE source_path = 'erin/Streaming_History_Video_2026.json' AND status = ?",
-                RunStatus.LOADED.dbValue()) == 2);
+                "SELECT COUNT(*) FROM import_run WHERE source_path = 'erin/Streaming_History_Video_2026.json' AND status IN (?, ?)",
+                RunStatus.LOADED.dbValue(), RunStatus.ALREADY_LOADED.dbValue()) == 2);
 
         assertThat(db.count("SELECT records_inserted FROM import_run WHERE source_path = 'erin/Streaming_History_Video_2026.json' "
                 + "ORDER BY import_run_id DESC FETCH FIRST 1 ROWS ONLY")).isZero();
