@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds docker/Dockerfile for real with podman and checks the running image as an operator would:
 # health UP, a real export dropped into the mounted inbox loaded (the same count as `encore import`
-# gives on the host), sign-in required on 0.0.0.0, the dashboard answering, the process not root, and a `docker stop`-style
+# gives on the host), its months in the curated zone as Parquet, sign-in required on 0.0.0.0, the dashboard answering, the process not root, and a `docker stop`-style
 # SIGTERM shutting it down in order within its grace period.
 #
 # No Docker engine and no registry are reachable here, so the base images are made first:
@@ -128,6 +128,16 @@ for _ in $(seq 1 120); do
 done
 [ "$loaded" = "$expected" ] || { podman logs "$NAME" | tail -30; fail "the container loaded '$loaded' streams for alex, the host import $expected"; }
 echo "export loaded: $loaded streams, the file moved to inbox/processed/alex/"
+
+# the curated zone's next pass writes alex's months as Parquet (DuckDB's native library, as the image runs it)
+curated=""
+for _ in $(seq 1 120); do
+  curated=$(podman exec "$NAME" find /app/lake/curated/streams/user=alex -name '*.parquet' 2>/dev/null | wc -l)
+  [ "$curated" -gt 0 ] && break
+  sleep 1
+done
+[ "$curated" -gt 0 ] || { podman logs "$NAME" | tail -30; fail "the curated zone wrote no Parquet file for alex"; }
+echo "curated zone: $curated Parquet file(s) for alex in /app/lake/curated/streams/"
 
 [ "$(curl -s -o /dev/null -w '%{redirect_url}' "$api/")" = "$api/signin?next=%2F" ] || fail "the dashboard did not send a stranger to sign in"
 contains "$(curl -fs "$api/signin" || true)" '<title>Sign in' || fail "the sign-in page did not answer"
