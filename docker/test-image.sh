@@ -132,7 +132,8 @@ echo "export loaded: $loaded streams, the file moved to inbox/processed/alex/"
 # the curated zone's next pass writes alex's months as Parquet (DuckDB's native library, as the image runs it)
 curated=""
 for _ in $(seq 1 120); do
-  curated=$(podman exec "$NAME" find /app/lake/curated/streams/user=alex -name '*.parquet' 2>/dev/null | wc -l)
+  # (the folder is missing until the first pass: find fails, which must not end the script)
+  curated=$({ podman exec "$NAME" find /app/lake/curated/streams/user=alex -name '*.parquet' 2>/dev/null || true; } | wc -l)
   [ "$curated" -gt 0 ] && break
   sleep 1
 done
