@@ -5,10 +5,18 @@ const form = $('#signin');
 const error = $('#signin-error');
 const submit = $('#signin-submit');
 
-/** Only a path of this site: never another host (an open redirect would lend Encore's name to a phishing page). */
+/**
+ * Only a page of this site: never another host (an open redirect would lend Encore's name to a
+ * phishing page). Resolved as the browser would resolve it, so "/\t/evil.example" is caught too.
+ */
 function next() {
   const n = new URLSearchParams(location.search).get('next') || '/';
-  return n.startsWith('/') && !n.startsWith('//') && !n.startsWith('/\\') ? n : '/';
+  try {
+    const u = new URL(n, location.origin);
+    return u.origin === location.origin ? u.pathname + u.search + u.hash : '/';
+  } catch {
+    return '/';
+  }
 }
 
 function show(message) {

@@ -232,7 +232,10 @@ public class EncoreConfiguration implements CamelConfiguration {
             LOG.info("Sign-in is off: {}, so Encore is open to whoever uses this machine, as its single local user. "
                     + "Listening beyond loopback requires sign-in (docs/access.md).", policy.why());
         }
-        ManagementGate.installOn(context, new ManagementGate(policy, accounts, tokens, throttle, clock));
+        // a throttle of its own: five wrong guesses at the sign-in page must not lock the admin out of Hawtio
+        ManagementGate.installOn(context, new ManagementGate(policy, accounts, tokens, new SignInThrottle(
+                integer(p, "encore.auth.max-failures"), Duration.ofMinutes(number(p, "encore.auth.failure-window-minutes")), clock),
+                clock));
         return new AccessGate(policy, sessions, tokens);
     }
 

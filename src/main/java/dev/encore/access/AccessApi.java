@@ -51,27 +51,33 @@ public final class AccessApi {
             throw new AccessRefusedException(400, "Send {\"user\": \"...\", \"password\": \"...\"}");
         }
         Message in = exchange.getMessage();
-        String address = in.getHeader(ADDRESS_HEADER, String.class);
-        Optional<java.time.Duration> wait = throttle.wait(user, address);
+        String address = address(exchange);
+        Accounts.Account account = checkPassword(user, password, address)
+                .orElseThrow(() -> new AccessRefusedException(401, "Wrong name or password"));
+        String cookie = sessions.start(account.user());
+        boolean secure = Boolean.TRUE.equals(in.getHeader(SECURE_HEADER, Boolean.class));
+        in.setHeader("Set-Cookie", WebSessions.COOKIE + "=" + cookie + "; Path=/; HttpOnly; SameSite=Lax; Max-Age="
+                + sessions.lifetime().toSeconds() + (secure ? "; Secure" : ""));
+        in.setHeader("Cache-Control", "no-store");
+        LOG.info("{} signed in", account.user());
+        Caller caller = sessions.find(cookie).orElseThrow();
+        return me(caller);
+    }
+
+    /** The account these credentials open, through the throttle: 429 while this name or address must wait. */
+    private Optional<Accounts.Account> checkPassword(String user, String password, String address) throws SQLException {
+        Optional<java.time.Duration> wait = throttle.attempt(user, address);
         if (wait.isPresent()) {
             LOG.warn("Sign-in refused for a while: too many failed attempts for this name or from {}", address);
             throw new AccessRefusedException(429, "Too many failed sign-ins: try again later", wait.get());
         }
         Optional<Accounts.Account> account = accounts.signIn(user, password);
         if (account.isEmpty()) {
-            throttle.failed(user, address);
             LOG.info("Failed sign-in from {}", address); // not the name: a password typed in its field would show
-            throw new AccessRefusedException(401, "Wrong name or password");
+        } else {
+            throttle.succeeded(user, address);
         }
-        throttle.succeeded(user);
-        String cookie = sessions.start(user);
-        boolean secure = Boolean.TRUE.equals(in.getHeader(SECURE_HEADER, Boolean.class));
-        in.setHeader("Set-Cookie", WebSessions.COOKIE + "=" + cookie + "; Path=/; HttpOnly; SameSite=Lax; Max-Age="
-                + sessions.lifetime().toSeconds() + (secure ? "; Secure" : ""));
-        in.setHeader("Cache-Control", "no-store");
-        LOG.info("{} signed in", user);
-        Caller caller = sessions.find(cookie).orElseThrow();
-        return me(caller);
+        return account;
     }
 
     /** {@code DELETE /api/session}: ends the session and clears the cookie. */
@@ -158,7 +164,8 @@ public final class AccessApi {
             if (!user.equals(caller.user())) {
                 throw new AccessRefusedException(404, "There is no account for " + user);
             }
-            if (accounts.signIn(user, text(body, "current_password")).isEmpty()) {
+            // a guess of the current password is a sign-in: throttled alike (an API token may be asking)
+            if (checkPassword(user, text(body, "current_password"), address(exchange)).isEmpty()) {
                 throw new AccessRefusedException(403, "The current password is not right");
             }
         }
@@ -214,6 +221,10 @@ public final class AccessApi {
 
     private static String text(JsonNode body, String field) {
         return body == null || !body.path(field).isTextual() ? "" : body.get(field).asText();
+    }
+
+    private static String address(Exchange exchange) {
+        return exchange.getMessage().getHeader(ADDRESS_HEADER, String.class);
     }
 
     private static void noContent(Exchange exchange) {

@@ -47,12 +47,19 @@ public final class AccessGate implements Handler<RoutingContext> {
 
     @Override
     public void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
         if (!policy.required()) {
+            // open means open to this machine: a page elsewhere whose name was re-pointed at 127.0.0.1
+            // (DNS rebinding) sends its own Host, and gets nothing
+            if (!isLoopbackHost(request.getHeader("Host"))) {
+                answer(ctx, 421, ctx.normalizedPath(), "Encore listens on loopback only and answers "
+                        + "127.0.0.1, localhost or [::1]: open it at one of those");
+                return;
+            }
             ctx.put(CALLER, Caller.OPEN);
             ctx.next();
             return;
         }
-        HttpServerRequest request = ctx.request();
         if (isOpen(request.method(), ctx.normalizedPath())) {
             ctx.next();
             return;
@@ -99,6 +106,11 @@ public final class AccessGate implements Handler<RoutingContext> {
                     + "): reload the page and try again. Scripts use an API token instead of the cookie.");
             return;
         }
+        if ("/connect".equals(path) && isCrossSite(ctx.request())) {
+            // a page of another site sending a signed-in browser to /connect?user=someone-else
+            answer(ctx, 403, path, "Connect Spotify from your own Encore dashboard: this request came from another site");
+            return;
+        }
         String user = ctx.pathParam("user");
         if (user != null && !caller.maySee(user)) {
             answer(ctx, 404, path, new UnknownUserException(user).getMessage());
@@ -131,6 +143,22 @@ public final class AccessGate implements Handler<RoutingContext> {
         } else {
             ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end(message + "\n");
         }
+    }
+
+    /** What the browser says of where a request came from (Sec-Fetch-Site); older browsers say nothing. */
+    private static boolean isCrossSite(HttpServerRequest request) {
+        String site = request.getHeader("Sec-Fetch-Site");
+        return site != null && !site.equals("same-origin") && !site.equals("none");
+    }
+
+    /** A Host header naming this machine's loopback (any port), or none (HTTP/1.0). */
+    static boolean isLoopbackHost(String host) {
+        if (host == null || host.isEmpty()) {
+            return true;
+        }
+        String name = host.startsWith("[") ? host.substring(0, host.indexOf(']') + 1)
+                : host.contains(":") ? host.substring(0, host.lastIndexOf(':')) : host;
+        return name.equalsIgnoreCase("localhost") || name.equals("[::1]") || name.startsWith("127.");
     }
 
     /** What anyone may fetch: the sign-in page, its files, and the sign-in itself. */

@@ -65,18 +65,27 @@ public final class Accounts {
      * as a wrong password, so the answer's speed does not tell which names exist.
      */
     public Optional<Account> signIn(String user, String password) throws SQLException {
+        if (password == null || password.length() > PasswordHasher.MAX_LENGTH) {
+            return Optional.empty(); // past the length limit: refused as fast for every name
+        }
+        if (!SourceUsers.isValid(user)) {
+            hasher.wasteTime(password);
+            return Optional.empty();
+        }
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT password_hash, is_admin, created_at FROM account WHERE user_id = ?")) {
+             PreparedStatement ps = c.prepareStatement(
+                     "SELECT user_id, password_hash, is_admin, created_at FROM account WHERE user_id = ?")) {
             ps.setString(1, user);
             try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
+                // the name as stored: a database that compares without case (SQL Server) must not make "ADMIN" another identity
+                if (!rs.next() || !rs.getString(1).equals(user)) {
                     hasher.wasteTime(password);
                     return Optional.empty();
                 }
-                if (!hasher.matches(password, rs.getString(1))) {
+                if (!hasher.matches(password, rs.getString(2))) {
                     return Optional.empty();
                 }
-                return Optional.of(new Account(user, rs.getBoolean(2), instant(rs, 3)));
+                return Optional.of(new Account(rs.getString(1), rs.getBoolean(3), instant(rs, 4)));
             }
         }
     }

@@ -51,7 +51,13 @@ public final class ManagementGate implements Handler<RoutingContext> {
                 install(context, gate);
             }
         }, true, true);
-        context.addStartupListener((camel, alreadyStarted) -> install(camel, gate));
+        context.addStartupListener((camel, alreadyStarted) -> {
+            install(camel, gate);
+            if (!gate.installed && camel.hasService(ManagementHttpServer.class) != null) {
+                // metrics and Jolokia without their gate would be open to anyone: no start at all then
+                throw new IllegalStateException("The management server started without Encore's access gate");
+            }
+        });
     }
 
     private static synchronized void install(CamelContext context, ManagementGate gate) {
@@ -68,6 +74,12 @@ public final class ManagementGate implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         String path = ctx.normalizedPath();
+        if (!policy.required() && !AccessGate.isLoopbackHost(ctx.request().getHeader("Host"))) {
+            // Jolokia on loopback is for this machine: not for a page whose name was re-pointed at it (DNS rebinding)
+            ctx.response().setStatusCode(421).putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .end("The management server listens on loopback only: use 127.0.0.1, localhost or [::1]\n");
+            return;
+        }
         if (!policy.required() || path == null || path.equals("/observe/health") || path.startsWith("/observe/health/")) {
             ctx.next();
             return;
@@ -128,15 +140,14 @@ public final class ManagementGate implements Handler<RoutingContext> {
         if (until != null && now.isBefore(until) && accounts.find(user).map(Accounts.Account::admin).orElse(false)) {
             return true;
         }
-        if (throttle.wait(user, address).isPresent()) {
+        if (throttle.attempt(user, address).isPresent()) {
             return false;
         }
         Optional<Accounts.Account> account = accounts.signIn(user, secret);
         if (account.isEmpty() || !account.get().admin()) {
-            throttle.failed(user, address);
             return false;
         }
-        throttle.succeeded(user);
+        throttle.succeeded(user, address);
         if (verified.size() > 1000) {
             verified.clear();
         }

@@ -17,7 +17,7 @@ public final class PasswordHasher {
     private static final String SCHEME = "pbkdf2-sha256";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int MIN_LENGTH = 8;
-    private static final int MAX_LENGTH = 1024; // a megabyte-long password would cost the server, not the guesser
+    static final int MAX_LENGTH = 1024; // a megabyte-long password would cost the server, not the guesser
 
     private final int iterations;
 

@@ -14,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Slows password guessing: after {@code maxFailures} failed sign-ins within {@code window}, for
  * one account name or from one address, further attempts are refused (429, Retry-After) until
  * the oldest of those failures is older than the window. Refused attempts are not even checked,
- * so a guesser gets {@code maxFailures} tries per window, per name and per address.
+ * so a guesser gets {@code maxFailures} tries per window, per name and per address, however many
+ * are sent at once ({@link #attempt} counts a try before it is checked).
  * <p>
  * Kept in memory: each replica counts on its own, and a restart forgets.
  */
@@ -28,6 +29,20 @@ public final class SignInThrottle {
         this.maxFailures = maxFailures;
         this.window = window;
         this.clock = clock;
+    }
+
+    /**
+     * Takes a try for this name and address: counted as a failure at once, before the (slow)
+     * password check, so that simultaneous guesses cannot all pass before any is counted. Empty
+     * when the try may go ahead; else how long to wait. A right password then calls
+     * {@link #succeeded}, which takes the count back.
+     */
+    public synchronized Optional<Duration> attempt(String user, String address) {
+        Optional<Duration> wait = wait(user, address);
+        if (wait.isEmpty()) {
+            failed(user, address);
+        }
+        return wait;
     }
 
     /** How long this name or address must wait before it may try again; empty when it may try now. */
@@ -69,9 +84,18 @@ public final class SignInThrottle {
         }
     }
 
-    /** A right password clears the name's failures (not the address's: one person may guess at many names). */
-    public void succeeded(String user) {
+    /**
+     * A right password clears the name's failures, and takes back the address's count of this
+     * try (not its earlier failures: one person may guess at many names).
+     */
+    public synchronized void succeeded(String user, String address) {
         failures.remove(nameKey(user));
+        Deque<Instant> times = failures.get(keys(user, address)[1]);
+        if (times != null) {
+            synchronized (times) {
+                times.pollLast();
+            }
+        }
     }
 
     private void prune(Deque<Instant> times, Instant now) {
@@ -85,6 +109,6 @@ public final class SignInThrottle {
     }
 
     private static String nameKey(String user) {
-        return "user:" + (user == null ? "" : user.toLowerCase(Locale.ROOT));
+        return "user:" + (user == null ? "" : user.strip().toLowerCase(Locale.ROOT));
     }
 }

@@ -136,7 +136,9 @@ public final class ConnectFlow {
         pending.add(state, Pkce.hash(session), user, cipher.encrypt(user, verifier), now);
         redirect(in, authorizeUrl + "?response_type=code&client_id=" + encode(clientId)
                 + "&redirect_uri=" + encode(redirectUri) + "&scope=" + encode(String.join(" ", SCOPES))
-                + "&state=" + state + "&code_challenge_method=S256&code_challenge=" + Pkce.challenge(verifier), newCookie);
+                + "&state=" + state + "&code_challenge_method=S256&code_challenge=" + Pkce.challenge(verifier)
+                // the consent every time: a connect started by someone else's page cannot pass unseen
+                + "&show_dialog=true", newCookie);
     }
 
     // ------------------------------------------------------------------------------------------

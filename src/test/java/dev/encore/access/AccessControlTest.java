@@ -109,6 +109,15 @@ class AccessControlTest {
     void anAdminSeesEveryone(String kind) throws Exception {
         Visitor admin = AccessFixture.on(kind).signedIn("admin");
 
+        // another site's page sending the admin's browser to connect their Spotify to someone else
+        admin.site = "cross-site";
+        Visitor.Answer forged = admin.get("/connect?user=ann");
+        assertThat(forged.status()).isEqualTo(403);
+        assertThat(forged.body()).contains("from another site");
+        admin.site = "same-origin";
+        assertThat(admin.get("/connect?user=ann").status()).isNotEqualTo(403);
+        admin.site = null;
+
         assertThat(users(admin.get("/api/users").json())).contains("ann", "bob");
         assertThat(admin.get("/api/users/bob/wrapped?period=all").json().path("user").asText()).isEqualTo("bob");
         assertThat(admin.get("/api/me").json().path("admin").asBoolean()).isTrue();

@@ -97,9 +97,11 @@ class SignInBrowserTest {
     void aChangeWithoutTheCsrfTokenIsRefusedInTheBrowser() throws Exception {
         fixture.clock.advance(Duration.ofMinutes(16));
         browser.manage().deleteAllCookies();
-        browser.get(fixture.baseUrl() + "/signin");
+        // a next= that a browser resolves to another host ("/", a tab, "/example.org") stays on this site
+        browser.get(fixture.baseUrl() + "/signin?next=%2F%09%2Fexample.org");
         signIn("bob", AccessFixture.PASSWORD);
         awaitState("ready");
+        assertThat(browser.getCurrentUrl()).startsWith(fixture.baseUrl() + "/");
 
         // what a forged request could do: the browser sends the cookie, but no page of another site knows the token
         String forged = fetch("PUT", "/api/users/bob", "{\"time_zone\":\"Asia/Tokyo\"}", null);

@@ -37,16 +37,28 @@ class SignInThrottleTest {
     }
 
     @Test
-    void theRightPasswordClearsTheNamesFailuresButNotTheAddresss() {
+    void theRightPasswordClearsTheNamesFailuresAndTakesBackItsOwnTry() {
         throttle.failed("ann", "10.0.0.1");
         throttle.failed("ann", "10.0.0.2");
-        throttle.succeeded("ann");
-        throttle.failed("ann", "10.0.0.3");
-        assertThat(throttle.wait("ann", "10.0.0.4")).isEmpty();
-        throttle.failed("x", "10.0.0.5");
-        throttle.failed("y", "10.0.0.5");
-        throttle.succeeded("y");
-        throttle.failed("z", "10.0.0.5");
-        assertThat(throttle.wait("w", "10.0.0.5")).isPresent();
+        assertThat(throttle.attempt("ann", "10.0.0.3")).isEmpty();
+        throttle.succeeded("ann", "10.0.0.3");
+        throttle.failed("ann", "10.0.0.4");
+        assertThat(throttle.wait("ann", "10.0.0.5")).as("only the failure after the right password counts").isEmpty();
+
+        // many right passwords from one address (a household behind one router) never add up
+        for (int i = 0; i < 10; i++) {
+            assertThat(throttle.attempt("user" + i, "198.51.100.1")).isEmpty();
+            throttle.succeeded("user" + i, "198.51.100.1");
+        }
+        assertThat(throttle.wait("someone", "198.51.100.1")).isEmpty();
+    }
+
+    @Test
+    void simultaneousGuessesAreCountedBeforeAnyIsChecked() {
+        // three tries taken at once, none of them answered yet: the fourth must wait
+        for (int i = 0; i < 3; i++) {
+            assertThat(throttle.attempt("ann", "10.0.1." + i)).isEmpty();
+        }
+        assertThat(throttle.attempt("ann", "10.0.1.9")).isPresent();
     }
 }

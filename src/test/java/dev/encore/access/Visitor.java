@@ -21,6 +21,8 @@ final class Visitor {
     String cookie;
     String csrf;
     String bearer;
+    /** What the browser would say of where the request comes from (Sec-Fetch-Site), or null. */
+    String site;
 
     Visitor(String baseUrl) {
         this.baseUrl = baseUrl;
@@ -79,6 +81,9 @@ final class Visitor {
         }
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
+        }
+        if (site != null) {
+            b.header("Sec-Fetch-Site", site);
         }
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(r.statusCode(), r.body(), r);
