@@ -48,6 +48,12 @@ public final class AccessGate implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        // no other site may frame a page of Encore (a click on Sign out or Revoke it lures), nor
+        // make a browser guess a type for an answer
+        ctx.response().putHeader("X-Frame-Options", "DENY")
+                .putHeader("Content-Security-Policy", "frame-ancestors 'none'")
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("Referrer-Policy", "same-origin");
         if (!policy.required()) {
             // open means open to this machine: a page elsewhere whose name was re-pointed at 127.0.0.1
             // (DNS rebinding) sends its own Host, and gets nothing

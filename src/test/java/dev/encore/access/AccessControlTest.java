@@ -34,7 +34,10 @@ class AccessControlTest {
         Visitor.Answer page = stranger.get("/?user=ann");
         assertThat(page.status()).isEqualTo(302);
         assertThat(page.header("Location")).isEqualTo("/signin?next=%2F%3Fuser%3Dann");
-        assertThat(stranger.get("/signin").body()).contains("<form");
+        Visitor.Answer signin = stranger.get("/signin");
+        assertThat(signin.body()).contains("<form");
+        assertThat(signin.header("X-Frame-Options")).isEqualTo("DENY");
+        assertThat(users.header("X-Frame-Options")).as("a refusal too").isEqualTo("DENY");
         assertThat(stranger.get("/style.css").status()).isEqualTo(200);
         assertThat(stranger.get("/connect?user=ann").status()).isEqualTo(302);
     }

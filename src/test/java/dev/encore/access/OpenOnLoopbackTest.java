@@ -30,7 +30,11 @@ class OpenOnLoopbackTest {
             assertThat(me.json().path("admin").asBoolean()).isTrue();
             assertThat(me.json().path("user").isNull()).isTrue();
             assertThat(local.get("/api/users").status()).isEqualTo(200);
-            assertThat(local.get("/").status()).isEqualTo(200);
+            Visitor.Answer page = local.get("/");
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.header("X-Frame-Options")).isEqualTo("DENY");
+            assertThat(page.header("Content-Security-Policy")).isEqualTo("frame-ancestors 'none'");
+            assertThat(page.header("X-Content-Type-Options")).isEqualTo("nosniff");
 
             Visitor.Answer signIn = local.signIn("anyone", "any password");
             assertThat(signIn.status()).isEqualTo(409);

@@ -136,8 +136,10 @@ class WrappedApiTest {
                             .header("X-Probe", "1").header("Tz", "Asia/Tokyo").build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(path).isIn(200, 404);
+            // the status and body's own headers, and the access gate's framing and sniffing refusals (docs/access.md)
             assertThat(r.headers().map().keySet()).as(path)
-                    .allMatch(h -> List.of(":status", "content-type", "content-length", "transfer-encoding").contains(h.toLowerCase()));
+                    .allMatch(h -> List.of(":status", "content-type", "content-length", "transfer-encoding", "x-frame-options",
+                            "content-security-policy", "x-content-type-options", "referrer-policy").contains(h.toLowerCase()));
         }
     }
 
