@@ -9,6 +9,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -33,6 +34,15 @@ public final class AccessGate implements Handler<RoutingContext> {
     /** Where the caller waits for the consumer (which makes it the message header). */
     public static final String CALLER = "encore.caller";
     public static final String CSRF_HEADER = "X-CSRF-Token";
+    /**
+     * On every answer: no other site may frame a page of Encore (to lure a click on Sign out or
+     * Revoke), nor may a browser guess a type for an answer.
+     */
+    public static final Map<String, String> ANSWER_HEADERS = Map.of(
+            "X-Frame-Options", "DENY",
+            "Content-Security-Policy", "frame-ancestors 'none'",
+            "X-Content-Type-Options", "nosniff",
+            "Referrer-Policy", "same-origin");
     private static final Pattern STATIC_FILE = Pattern.compile("/[A-Za-z0-9][A-Za-z0-9._-]*\\.(js|css|svg|png|ico)");
 
     private final AccessPolicy policy;
@@ -48,12 +58,7 @@ public final class AccessGate implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        // no other site may frame a page of Encore (a click on Sign out or Revoke it lures), nor
-        // make a browser guess a type for an answer
-        ctx.response().putHeader("X-Frame-Options", "DENY")
-                .putHeader("Content-Security-Policy", "frame-ancestors 'none'")
-                .putHeader("X-Content-Type-Options", "nosniff")
-                .putHeader("Referrer-Policy", "same-origin");
+        ANSWER_HEADERS.forEach(ctx.response()::putHeader);
         if (!policy.required()) {
             // open means open to this machine: a page elsewhere whose name was re-pointed at 127.0.0.1
             // (DNS rebinding) sends its own Host, and gets nothing
