@@ -7,8 +7,11 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 
-/** Random secrets for cookies and tokens, and what the database keeps of them. */
-final class Secrets {
+/**
+ * Random secrets (session cookies, API tokens, OAuth states and PKCE verifiers) and what the
+ * database keeps of them.
+ */
+public final class Secrets {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Secrets() {
@@ -16,9 +19,14 @@ final class Secrets {
 
     /** 256 random bits, base64url without padding (43 characters). */
     static String random() {
-        byte[] bytes = new byte[32];
-        RANDOM.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return random(32);
+    }
+
+    /** {@code bytes} random bytes, base64url without padding. */
+    public static String random(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /** A short public handle: 8 random bytes in hex. */
@@ -32,9 +40,13 @@ final class Secrets {
      * SHA-256 in hex. Enough for a 256-bit random secret, which no one can guess from its hash;
      * passwords, which people choose, get {@link PasswordHasher} instead.
      */
-    static String sha256(String value) {
+    public static String sha256(String value) {
+        return HexFormat.of().formatHex(sha256(value.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    public static byte[] sha256(byte[] in) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+            return MessageDigest.getInstance("SHA-256").digest(in);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e); // every JVM has SHA-256
         }

@@ -1,5 +1,6 @@
 package dev.encore.connect;
 
+import dev.encore.access.Secrets;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.encore.access.Caller;
@@ -125,15 +126,15 @@ public final class ConnectFlow {
         String session = in.getHeader(SESSION_HEADER, String.class);
         String newCookie = null;
         if (session == null || !SESSION_ID.matcher(session).matches()) {
-            session = Pkce.random(32);
+            session = Secrets.random(32);
             newCookie = COOKIE + "=" + session + "; Path=/; HttpOnly; SameSite=Lax"
                     + (redirectUri.startsWith("https:") ? "; Secure" : "");
         }
-        String state = Pkce.random(32);
+        String state = Secrets.random(32);
         String verifier = Pkce.verifier();
         Instant now = clock.instant();
         pending.deleteOlderThan(now.minus(STATE_LIFETIME));
-        pending.add(state, Pkce.hash(session), user, cipher.encrypt(user, verifier), now);
+        pending.add(state, Secrets.sha256(session), user, cipher.encrypt(user, verifier), now);
         redirect(in, authorizeUrl + "?response_type=code&client_id=" + encode(clientId)
                 + "&redirect_uri=" + encode(redirectUri) + "&scope=" + encode(String.join(" ", SCOPES))
                 + "&state=" + state + "&code_challenge_method=S256&code_challenge=" + Pkce.challenge(verifier)
@@ -166,7 +167,7 @@ public final class ConnectFlow {
                     "The answer from Spotify was already taken once; an answer counts only once.", again);
         }
         String session = in.getHeader(SESSION_HEADER, String.class);
-        if (session == null || !Pkce.hash(session).equals(p.sessionHash())) {
+        if (session == null || !Secrets.sha256(session).equals(p.sessionHash())) {
             throw new ConnectFailure(400, "This connect request belongs to another browser",
                     "It was started in another browser or window, or this browser did not keep Encore's cookie "
                             + "(for instance because the dashboard was opened under another address than "

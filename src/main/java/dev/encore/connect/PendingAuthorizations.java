@@ -1,5 +1,6 @@
 package dev.encore.connect;
 
+import dev.encore.access.Secrets;
 import dev.encore.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,7 +29,7 @@ final class PendingAuthorizations {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO spotify_authorization "
                      + "(state_hash, session_hash, user_id, code_verifier, created_at) VALUES (?, ?, ?, ?, ?)")) {
-            ps.setString(1, Pkce.hash(state));
+            ps.setString(1, Secrets.sha256(state));
             ps.setString(2, sessionHash);
             ps.setString(3, user);
             ps.setString(4, encryptedVerifier);
@@ -41,7 +42,7 @@ final class PendingAuthorizations {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT session_hash, user_id, code_verifier, created_at, used_at "
                      + "FROM spotify_authorization WHERE state_hash = ?")) {
-            ps.setString(1, Pkce.hash(state));
+            ps.setString(1, Secrets.sha256(state));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return null;
@@ -58,7 +59,7 @@ final class PendingAuthorizations {
              PreparedStatement ps = c.prepareStatement(
                      "UPDATE spotify_authorization SET used_at = ? WHERE state_hash = ? AND used_at IS NULL")) {
             ps.setObject(1, Database.utc(now));
-            ps.setString(2, Pkce.hash(state));
+            ps.setString(2, Secrets.sha256(state));
             return ps.executeUpdate() == 1;
         }
     }
