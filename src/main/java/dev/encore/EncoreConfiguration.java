@@ -215,13 +215,17 @@ public class EncoreConfiguration implements CamelConfiguration {
                 Duration.ofHours(number(p, "encore.auth.session-idle-hours")),
                 Duration.ofHours(number(p, "encore.auth.session-lifetime-hours")));
         ApiTokens tokens = new ApiTokens(database.dataSource(), clock);
-        SignInThrottle throttle = new SignInThrottle(integer(p, "encore.auth.max-failures"),
+        java.util.function.Supplier<SignInThrottle> throttles = () -> new SignInThrottle(integer(p, "encore.auth.max-failures"),
                 Duration.ofMinutes(number(p, "encore.auth.failure-window-minutes")), clock);
+        SignInThrottle throttle = throttles.get();
         registry.bind("accounts", accounts);
         registry.bind("accessApi", new AccessApi(policy, accounts, sessions, tokens, throttle));
         AdminBootstrap.fromSettings(text(p, "encore.auth.admin-user"), text(p, "encore.auth.admin-password"),
                 text(p, "encore.auth.admin-password-file")).ensure(accounts);
-        if (policy.required()) {
+        if (!Boolean.parseBoolean(text(p, "camel.server.enabled"))) {
+            // a one-shot command serves no one: nothing to say about sign-in, no accounts to count at its start
+            LOG.debug("Sign-in: no HTTP server in this command");
+        } else if (policy.required()) {
             int count = accounts.list().size();
             LOG.info("Sign-in is required: {}. {} account(s).", policy.why(), count);
             if (count == 0) {
@@ -233,9 +237,7 @@ public class EncoreConfiguration implements CamelConfiguration {
                     + "Listening beyond loopback requires sign-in (docs/access.md).", policy.why());
         }
         // a throttle of its own: five wrong guesses at the sign-in page must not lock the admin out of Hawtio
-        ManagementGate.installOn(context, new ManagementGate(policy, accounts, tokens, new SignInThrottle(
-                integer(p, "encore.auth.max-failures"), Duration.ofMinutes(number(p, "encore.auth.failure-window-minutes")), clock),
-                clock));
+        ManagementGate.installOn(context, new ManagementGate(policy, accounts, tokens, throttles.get(), clock));
         return new AccessGate(policy, sessions, tokens);
     }
 

@@ -54,14 +54,13 @@ public final class AccessApi {
         String address = address(exchange);
         Accounts.Account account = checkPassword(user, password, address)
                 .orElseThrow(() -> new AccessRefusedException(401, "Wrong name or password"));
-        String cookie = sessions.start(account.user());
+        WebSessions.Started session = sessions.start(account);
         boolean secure = Boolean.TRUE.equals(in.getHeader(SECURE_HEADER, Boolean.class));
-        in.setHeader("Set-Cookie", WebSessions.COOKIE + "=" + cookie + "; Path=/; HttpOnly; SameSite=Lax; Max-Age="
+        in.setHeader("Set-Cookie", WebSessions.COOKIE + "=" + session.cookie() + "; Path=/; HttpOnly; SameSite=Lax; Max-Age="
                 + sessions.lifetime().toSeconds() + (secure ? "; Secure" : ""));
         in.setHeader("Cache-Control", "no-store");
         LOG.info("{} signed in", account.user());
-        Caller caller = sessions.find(cookie).orElseThrow();
-        return me(caller);
+        return me(session.caller());
     }
 
     /** The account these credentials open, through the throttle: 429 while this name or address must wait. */

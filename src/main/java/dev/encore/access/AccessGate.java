@@ -77,29 +77,13 @@ public final class AccessGate implements Handler<RoutingContext> {
         }
         String authorization = request.getHeader("Authorization");
         Cookie cookie = request.getCookie(WebSessions.COOKIE);
-        // a handler after this one may still read the body: it must not go by while the database is asked
-        boolean paused = !ctx.request().isEnded();
-        if (paused) {
-            ctx.request().pause();
-        }
-        ctx.vertx().executeBlocking(() -> identify(authorization, cookie == null ? null : cookie.getValue()), false)
-                .onComplete(found -> {
-                    if (paused) {
-                ctx.request().resume();
-            }
-                    if (found.failed()) {
-                        ctx.fail(500, found.cause());
-                    } else {
-                        admit(ctx, found.result());
-                    }
-                });
+        Blocking.ask(ctx, () -> identify(authorization, cookie == null ? null : cookie.getValue()), found -> admit(ctx, found));
     }
 
     private Optional<Caller> identify(String authorization, String cookie) throws java.sql.SQLException {
         if (authorization != null) {
             // a request that names a credential is judged by it alone, never by a cookie beside it
-            return authorization.regionMatches(true, 0, "Bearer ", 0, 7)
-                    ? tokens.find(authorization.substring(7).trim()) : Optional.empty();
+            return tokens.fromBearer(authorization);
         }
         return sessions.find(cookie);
     }

@@ -64,6 +64,16 @@ public final class ApiTokens {
         return new NewToken(id, name, now.toInstant(ZoneOffset.UTC).toString(), token);
     }
 
+    /** Whether an Authorization header is {@code Bearer ...} (the scheme's case does not matter). */
+    static boolean isBearer(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7);
+    }
+
+    /** Whose token an Authorization header carries; empty for another scheme or a token that is none. */
+    public Optional<Caller> fromBearer(String authorization) throws SQLException {
+        return isBearer(authorization) ? find(authorization.substring(7).trim()) : Optional.empty();
+    }
+
     /** Whose token this is, if it is one. */
     public Optional<Caller> find(String token) throws SQLException {
         if (token == null || !token.startsWith(PREFIX) || token.length() > 100) {

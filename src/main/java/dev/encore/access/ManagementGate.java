@@ -86,18 +86,8 @@ public final class ManagementGate implements Handler<RoutingContext> {
         }
         String authorization = ctx.request().getHeader("Authorization");
         String address = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
-        // what follows (Jolokia) may read the body: it must not go by while the database is asked
-        boolean paused = !ctx.request().isEnded();
-        if (paused) {
-            ctx.request().pause();
-        }
-        ctx.vertx().executeBlocking(() -> isAdmin(authorization, address), false).onComplete(admin -> {
-            if (paused) {
-                ctx.request().resume();
-            }
-            if (admin.failed()) {
-                ctx.fail(500, admin.cause());
-            } else if (Boolean.TRUE.equals(admin.result())) {
+        Blocking.ask(ctx, () -> isAdmin(authorization, address), admin -> {
+            if (admin) {
                 ctx.next();
             } else {
                 ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Basic realm=\"Encore management\"")
@@ -112,8 +102,8 @@ public final class ManagementGate implements Handler<RoutingContext> {
         if (authorization == null) {
             return false;
         }
-        if (authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return tokens.find(authorization.substring(7).trim()).map(Caller::admin).orElse(false);
+        if (ApiTokens.isBearer(authorization)) {
+            return tokens.fromBearer(authorization).map(Caller::admin).orElse(false);
         }
         if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             return false;

@@ -38,14 +38,24 @@ public final class WebSessions {
         this.lifetime = lifetime;
     }
 
-    /** A new session for the account; the answer is the cookie's value. */
-    public String start(String user) throws SQLException {
+    /** A session just started: the cookie's value, and the caller it opens. */
+    public record Started(String cookie, Caller caller) {
+        @Override
+        public String toString() { // a record would print the cookie
+            return "Started[" + caller.user() + "]";
+        }
+    }
+
+    /** A new session for the account. */
+    public Started start(Accounts.Account account) throws SQLException {
+        String user = account.user();
         String secret = Secrets.random();
+        String hash = Secrets.sha256(secret);
         Instant now = clock.instant();
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO web_session (session_hash, user_id, created_at, "
                     + "last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
-                ps.setString(1, Secrets.sha256(secret));
+                ps.setString(1, hash);
                 ps.setString(2, user);
                 ps.setObject(3, utc(now));
                 ps.setObject(4, utc(now));
@@ -58,7 +68,7 @@ public final class WebSessions {
                 ps.executeUpdate();
             }
         }
-        return secret;
+        return new Started(secret, new Caller(user, account.admin(), Caller.How.SESSION, hash));
     }
 
     /** Whose session this cookie value opens, if it is one and still running. */
