@@ -110,8 +110,7 @@ public final class Encore {
         }
         locations.add(location("application.properties"));
         main.setPropertyPlaceholderLocations(String.join(",", locations));
-        main.addInitialProperty("camel.main.routes-include-pattern",
-                Files.isDirectory(Path.of("routes")) ? "file:routes/*.camel.yaml" : "classpath:routes/*.camel.yaml");
+        main.addInitialProperty("camel.main.routes-include-pattern", routes("*.camel.yaml"));
         if (cmd.option("--db") != null) {
             main.addOverrideProperty("encore.db.url", cmd.option("--db"));
         }
@@ -137,9 +136,16 @@ public final class Encore {
         main.addOverrideProperty("encore.curated.enabled", "false");
         main.addOverrideProperty("encore.insights.warm-after-import", "false"); // nobody asks before it exits
         main.addOverrideProperty("camel.management.enabled", "false");
+        // nobody watches a command that ends in a second: no MBeans, no Camel metrics, and no HTTP
+        // client (TLS and all) built before the first call to Spotify
+        main.addOverrideProperty("camel.main.jmx-enabled", "false");
+        main.addOverrideProperty("camel.metrics.enabled", "false");
+        main.addOverrideProperty("camel.component.http.lazy-start-producer", "true");
         main.addOverrideProperty("camel.server.enabled", "false");
         // the REST API (and its error configuration), the dashboard, the connect flow and sign-in need the HTTP server
         main.addOverrideProperty("camel.main.routes-exclude-pattern", ONE_SHOT_EXCLUDED);
+        // nor the routes a schedule feeds (enrichment's, the hourly extraction's): each command calls its direct: route
+        main.addOverrideProperty("camel.main.route-filter-exclude-pattern", "quartz:*");
         return main;
     }
 
@@ -147,18 +153,22 @@ public final class Encore {
             + "**/connect.camel.yaml,**/access.camel.yaml";
 
     /**
-     * For {@code encore import}: a one-shot Camel without the sources and schedules it never starts
-     * either (building their endpoints schedules Quartz jobs and loads the Azure component), and
-     * without a placeholder lake client: together over a second of start-up (docs/benchmarks.md).
+     * For {@code encore import}: a one-shot Camel with only the routes an import runs, the intake's
+     * ({@code import-file}) and its error handling. Without the others' endpoints there is no
+     * scheduler, HTTP client, lake client or enrichment queue to build: over a second of start-up
+     * (docs/benchmarks.md). The one-shot main already runs no enrichment, so nothing changes.
      */
     public static Main newImportMain(CommandLine cmd) {
         Main main = newOneShotMain(cmd);
-        main.addOverrideProperty("camel.main.routes-exclude-pattern", ONE_SHOT_EXCLUDED
-                + ",**/intake-local.camel.yaml,**/intake-adls.camel.yaml,**/raw-intake.camel.yaml,**/live-extraction.camel.yaml"
-                + ",**/curated-zone.camel.yaml");
+        main.addOverrideProperty("camel.main.routes-include-pattern", routes("import-file.camel.yaml") + "," + routes("error-handling.camel.yaml"));
         // with those routes left out nothing refers to the lake's client: none is built unless the lake is on
         main.addOverrideProperty("encore.adls.placeholder-client", "false");
         return main;
+    }
+
+    /** Route files from the working folder's routes/ when there is one, else the copies in the jar. */
+    private static String routes(String files) {
+        return (Files.isDirectory(Path.of("routes")) ? "file:routes/" : "classpath:routes/") + files;
     }
 
     private static String location(String name) {

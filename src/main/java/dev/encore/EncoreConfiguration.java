@@ -70,6 +70,7 @@ import dev.encore.live.LiveStats;
 import dev.encore.live.LiveTicks;
 import java.lang.management.ManagementFactory;
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.spi.ComponentCustomizer;
 import org.apache.camel.component.sql.SqlComponent;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -117,12 +118,15 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("database", database);
         // the SQL steps of the routes (sql:classpath:sql/...) and the clustered schedules use the same pool
         context.getComponent("sql", SqlComponent.class).setDataSource(database.dataSource());
-        QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
-        quartz.setSchedulerFactory(QuartzJobStore.factory(database, text(p, "encore.scheduler.name"),
-                text(p, "encore.scheduler.instance-id"), number(p, "encore.scheduler.cluster-checkin-ms")));
-        // one-shot commands and tests without schedules need no scheduler threads and no cluster check-ins
-        quartz.setAutoStartScheduler(Boolean.parseBoolean(text(p, "encore.enrich.scheduled"))
-                || Boolean.parseBoolean(text(p, "encore.live.enabled")));
+        // applied when a route first uses quartz: one-shot commands leave the scheduled routes out, so
+        // they never build a scheduler (its job store and its shutdown cost a third of a second)
+        registry.bind("quartzJobStore", ComponentCustomizer.forType(QuartzComponent.class, quartz -> {
+            quartz.setSchedulerFactory(QuartzJobStore.factory(database, text(p, "encore.scheduler.name"),
+                    text(p, "encore.scheduler.instance-id"), number(p, "encore.scheduler.cluster-checkin-ms")));
+            // a server or test with its schedules off needs no scheduler threads and no cluster check-ins
+            quartz.setAutoStartScheduler(Boolean.parseBoolean(text(p, "encore.enrich.scheduled"))
+                    || Boolean.parseBoolean(text(p, "encore.live.enabled")));
+        }));
 
         ImportStore store = new ImportStore(database.dataSource());
         registry.bind("importStore", store);
@@ -193,7 +197,9 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("gapsApi", new dev.encore.insights.GapsApi(
                 (ListeningGaps) registry.lookupByName("listeningGaps"), zones));
         bindCuratedZone(p, registry, database, adls, zones, metrics);
-        registerStatus(context, database);
+        if (!"false".equals(p.resolveProperty("camel.main.jmx-enabled").orElse("true"))) {
+            registerStatus(context, database);
+        }
         registry.bind("dashboardAssets", new DashboardAssets());
         registry.bind("platform-http-engine", new ApiHttpEngine(integer(p, "camel.server.port"),
                 bindAccess(context, p, registry, database)));

@@ -55,7 +55,6 @@ public final class SpotifyConnections implements UserTokens {
     private final URI tokenUri;
     private final String clientId;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
@@ -240,7 +239,7 @@ public final class SpotifyConnections implements UserTokens {
                 .build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = dev.encore.spotify.AccountsHttp.client().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             // the JDK's messages name the host at most; the request body is never in them
             throw new SpotifyUnavailableException("The Spotify accounts service could not be reached to renew the access of "

@@ -115,14 +115,27 @@ public final class ReportingZones {
         }
     }
 
-    /** At start: every user's offsets, in case the default zone changed while Encore was down. */
+    /**
+     * At start: every user's offsets, in case the default zone changed while Encore was down. One
+     * query finds the users whose offsets are missing or of another zone (it may name a few more
+     * than need it; {@link #ensure} decides), so a start with thousands of users stays quick.
+     */
     public void ensureAll() throws SQLException {
+        java.util.List<String> stale = new java.util.ArrayList<>();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement("SELECT user_id FROM app_user");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                ensure(rs.getString(1));
+                PreparedStatement ps = c.prepareStatement("SELECT u.user_id FROM app_user u"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM user_utc_offset o WHERE o.user_id = u.user_id)"
+                        + " OR EXISTS (SELECT 1 FROM user_utc_offset o WHERE o.user_id = u.user_id AND o.time_zone <>"
+                        + " CASE WHEN u.time_zone IS NULL OR TRIM(u.time_zone) = '' THEN ? ELSE u.time_zone END)")) {
+            ps.setString(1, defaultZone.getId());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stale.add(rs.getString(1));
+                }
             }
+        }
+        for (String userId : stale) {
+            ensure(userId);
         }
     }
 

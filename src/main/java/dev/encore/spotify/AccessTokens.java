@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +24,6 @@ public final class AccessTokens {
 
     private final URI tokenUri;
     private final String basicAuth;
-    private final HttpClient http;
     private final Clock clock;
     private String token;
     private Instant expiresAt = Instant.MIN;
@@ -35,7 +33,6 @@ public final class AccessTokens {
         this.tokenUri = URI.create(accountsBaseUrl.replaceAll("/+$", "") + "/api/token");
         this.basicAuth = "Basic " + Base64.getEncoder().encodeToString(
                 (clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         this.clock = clock;
     }
 
@@ -65,7 +62,7 @@ public final class AccessTokens {
                 .build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = AccountsHttp.client().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new SpotifyUnavailableException("The Spotify accounts service could not be reached: " + e.getMessage(), e);
         }
