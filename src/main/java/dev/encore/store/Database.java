@@ -26,13 +26,17 @@ public final class Database implements AutoCloseable {
     public static Database open(String url, String user, String password, int poolSize) {
         Dialect dialect = Dialect.fromJdbcUrl(url);
         HikariConfig config = new HikariConfig();
-        // H2 would write its own trace file, and print a stack trace when it cannot: its messages go
-        // through Encore's logging instead (TRACE_LEVEL_FILE=4 is SLF4J)
-        // the driver's DataSource, not DriverManager: that would load every JDBC driver on the class
-        // path first (DuckDB's, SQL Server's signed jar), a tenth of a second of each start for nothing
-        config.setDataSourceClassName(dialect.dataSourceClassName());
-        config.addDataSourceProperty("URL", dialect == Dialect.H2 && !url.toUpperCase(java.util.Locale.ROOT).contains("TRACE_LEVEL_FILE")
-                ? url + ";TRACE_LEVEL_FILE=4" : url);
+        if (dialect == Dialect.H2) {
+            // H2's own DataSource, not DriverManager, which would first load every JDBC driver on the
+            // class path (DuckDB's, SQL Server's signed jar): a tenth of a second of each start.
+            // H2 would write its own trace file, and print a stack trace when it cannot: its messages
+            // go through Encore's logging instead (TRACE_LEVEL_FILE=4 is SLF4J).
+            config.setDataSourceClassName("org.h2.jdbcx.JdbcDataSource");
+            config.addDataSourceProperty("URL", url.toUpperCase(java.util.Locale.ROOT).contains("TRACE_LEVEL_FILE")
+                    ? url : url + ";TRACE_LEVEL_FILE=4");
+        } else {
+            config.setJdbcUrl(url); // credentials in the URL win over encore.db.user, as the drivers have them
+        }
         if (user != null && !user.isBlank()) {
             config.setUsername(user);
         }
