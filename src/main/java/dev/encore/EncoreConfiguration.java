@@ -166,7 +166,7 @@ public class EncoreConfiguration implements CamelConfiguration {
         registry.bind("adlsDownloads", new AdlsDownloads(Path.of(text(p, "encore.adls.download-dir")),
                 Duration.ofMillis(number(p, "encore.adls.settle-ms")), Clock.systemUTC()));
         registry.bind("adlsFileMover", new AdlsFileMover(adls, text(p, "encore.adls.filesystem"),
-                text(p, "encore.adls.processed-dir"), text(p, "encore.adls.rejected-dir")));
+                text(p, "encore.adls.processed-dir"), text(p, "encore.adls.skipped-dir"), text(p, "encore.adls.rejected-dir")));
         // connected accounts: the connect flow stores them, the hourly extraction polls them
         SpotifyConnections connections = bindConnect(p, registry, database, clock(registry));
         bindLiveExtraction(context, p, registry, database, adls, pause, metrics, connections);

@@ -72,14 +72,15 @@ public final class InsightsApi {
         ZoneId zone = tz == null || tz.isBlank() ? own.get() : ReportingZones.parse(tz, "tz");
         WrappedCalculator.Rank order = WrappedCalculator.Rank.parse(rank);
         int top = limit(limit);
-        ListeningHistory history = store.history(user);
-        Period p = Period.resolve(period, from, to, LocalDate.now(clock.withZone(zone)), () -> extent(history, zone));
-        // the databases hold years up to 9999; a date past that would reach them and fail there
-        if (p.from().getYear() < 1900 || p.to().getYear() > 9999 || p.days() > MAX_YEARS * 366L) {
-            throw new BadRequestException("The period " + p.from() + " to " + p.to()
-                    + " is out of range: from 1900 to 9999, at most " + MAX_YEARS + " years");
-        }
         try (WrappedSlots.Turn turn = slots.take()) {
+            // read with a turn only: a burst holds at most the running folds' histories, one turned away none
+            ListeningHistory history = store.history(user);
+            Period p = Period.resolve(period, from, to, LocalDate.now(clock.withZone(zone)), () -> extent(history, zone));
+            // the databases hold years up to 9999; a date past that would reach them and fail there
+            if (p.from().getYear() < 1900 || p.to().getYear() > 9999 || p.days() > MAX_YEARS * 366L) {
+                throw new BadRequestException("The period " + p.from() + " to " + p.to()
+                        + " is out of range: from 1900 to 9999, at most " + MAX_YEARS + " years");
+            }
             WrappedCalculator calculator = new WrappedCalculator(rules, store.catalogue(), zone, p, order);
             history.forEach(calculator.previousFromSecond(), calculator.toSecond(), calculator::accept);
             Set<String> heardBefore = store.heardBefore(user, calculator.fromSecond(), rules);

@@ -14,6 +14,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import javax.sql.DataSource;
 
 /** The SQL behind the insights: users, their histories (kept in memory), the catalogue, first plays. */
@@ -38,6 +40,7 @@ public final class InsightsStore {
     private final DataSource dataSource;
     private final long maxCachedStreams;
     private final Map<String, ListeningHistory> histories = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    private final Map<String, Read> reading = new HashMap<>(); // guarded by histories
     private volatile CatalogueSnapshot catalogue;
 
     public InsightsStore(DataSource dataSource, long maxCachedStreams) {
@@ -89,30 +92,75 @@ public final class InsightsStore {
     /**
      * The user's whole history, from memory when no import has touched it since it was read.
      * Users are kept while their streams fit into {@code maxCachedStreams}, the least recently
-     * asked for leaving first.
+     * asked for leaving first. Requests for a history that is being read wait for that read
+     * instead of starting their own (a burst for one user holds one copy, not one each).
      */
     ListeningHistory history(String user) throws SQLException {
         String version = version(user);
+        Read read;
+        boolean reader;
         synchronized (histories) {
             ListeningHistory cached = histories.get(user);
             if (cached != null && cached.version().equals(version)) {
                 return cached;
             }
-        }
-        ListeningHistory loaded = load(user, version);
-        synchronized (histories) {
-            histories.put(user, loaded);
-            long total = histories.values().stream().mapToLong(ListeningHistory::size).sum();
-            var eldest = histories.entrySet().iterator();
-            while (total > maxCachedStreams && eldest.hasNext()) {
-                var e = eldest.next();
-                if (!e.getKey().equals(user)) {
-                    total -= e.getValue().size();
-                    eldest.remove();
-                }
+            read = reading.get(user);
+            reader = read == null || !read.version().equals(version);
+            if (reader) {
+                read = new Read(version, new CompletableFuture<>());
+                reading.put(user, read);
             }
         }
-        return loaded;
+        if (!reader) {
+            return read.awaited(user); // outside the lock, which the reader needs to finish
+        }
+        try {
+            ListeningHistory loaded = load(user, version);
+            synchronized (histories) {
+                reading.remove(user, read);
+                keep(user, loaded);
+            }
+            read.result().complete(loaded);
+            return loaded;
+        } catch (SQLException | RuntimeException | Error e) {
+            synchronized (histories) {
+                reading.remove(user, read);
+            }
+            read.result().completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    // guarded by histories
+    private void keep(String user, ListeningHistory loaded) {
+        histories.put(user, loaded);
+        long total = histories.values().stream().mapToLong(ListeningHistory::size).sum();
+        var eldest = histories.entrySet().iterator();
+        while (total > maxCachedStreams && eldest.hasNext()) {
+            var e = eldest.next();
+            if (!e.getKey().equals(user)) {
+                total -= e.getValue().size();
+                eldest.remove();
+            }
+        }
+    }
+
+    /** A read of one version of a user's history under way, which other requests for it wait for. */
+    private record Read(String version, CompletableFuture<ListeningHistory> result) {
+        ListeningHistory awaited(String user) throws SQLException {
+            try {
+                return result.join();
+            } catch (CompletionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof SQLException s) {
+                    throw new SQLException("Reading the history of " + user + " failed: " + s.getMessage(), s.getSQLState(), s);
+                }
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw e;
+            }
+        }
     }
 
     // a load finishes its import_run in the transaction that adds its streams

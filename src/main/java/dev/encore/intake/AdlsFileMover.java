@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves a finished lake file out of the incoming folder with an atomic ADLS rename (the
- * component itself has no move) and writes the reason beside a rejected one. Moving is what keeps
+ * Moves a finished lake file out of the incoming folder to the processed, skipped (not an export)
+ * or rejected folder with an atomic ADLS rename (the component itself has no move), and writes
+ * the reason beside a skipped or rejected one, as the local inbox does. Moving is what keeps
  * the next listing small. The rename is pinned to the version that was loaded: a file replaced
  * during the import stays in the incoming folder, to be taken as the new version it is. It never
  * replaces an earlier file of the same name: that one stays, the new one becomes
@@ -27,12 +28,15 @@ public final class AdlsFileMover implements Processor {
     private final DataLakeServiceClient client;
     private final String fileSystem;
     private final String processedDir;
+    private final String skippedDir;
     private final String rejectedDir;
 
-    public AdlsFileMover(DataLakeServiceClient client, String fileSystem, String processedDir, String rejectedDir) {
+    public AdlsFileMover(DataLakeServiceClient client, String fileSystem, String processedDir, String skippedDir,
+            String rejectedDir) {
         this.client = client;
         this.fileSystem = fileSystem;
         this.processedDir = processedDir;
+        this.skippedDir = skippedDir;
         this.rejectedDir = rejectedDir;
     }
 
@@ -41,7 +45,7 @@ public final class AdlsFileMover implements Processor {
         Message in = exchange.getMessage();
         FileReport report = in.getHeader(Headers.REPORT, FileReport.class);
         String lakePath = in.getHeader(Headers.SOURCE_PATH, String.class);
-        Disposition d = Disposition.of(report, lakePath, processedDir, processedDir, rejectedDir);
+        Disposition d = Disposition.of(report, lakePath, processedDir, skippedDir, rejectedDir);
         if (d == null) {
             return;
         }
@@ -67,7 +71,7 @@ public final class AdlsFileMover implements Processor {
                 moved = d.renamed(Disposition.numbered(d.targetPath(), n));
             }
         }
-        if (moved.reasonPath() != null) { // a skipped file's reason stays beside it in the processed folder
+        if (moved.reasonPath() != null) {
             fs.getFileClient(moved.reasonPath()).upload(BinaryData.fromString(moved.reasonText()), true);
         }
         LOG.info("Moved {}/{} to {}", fileSystem, PrintableNames.of(lakePath), PrintableNames.of(moved.targetPath()));

@@ -4,7 +4,7 @@ package dev.encore.intake;
  * Where a finished source file goes: {@code processed/<path>} when loaded, {@code skipped/<path>}
  * when nothing in it is listening history, {@code rejected/<path>} when rejected; a skipped or
  * rejected file gets {@code <path>.reason.txt} beside it. The same layout serves the local inbox
- * and the lake (which keeps skipped files in its processed folder).
+ * and the lake.
  */
 public record Disposition(String targetPath, String reasonPath, String reasonText) {
     public static final String REASON_SUFFIX = ".reason.txt";

@@ -1,5 +1,6 @@
 package dev.encore.lake;
 
+import dev.encore.export.PrintableNames;
 import dev.encore.intake.FileReport;
 import dev.encore.intake.Outcome;
 import dev.encore.intake.RunReport;
@@ -74,7 +75,7 @@ public final class RawFileLoader {
                 store.finishRun(c, runId, RunStatus.LOADED, where.kind().format(), counts, loaded.note, List.of());
                 store.noteReconciliation(c, runId, loaded.confirmed, loaded.replaced);
                 c.commit();
-                LOG.info("{}: loaded {} of {} entries as new{}", rawPath, loaded.inserted, page.size(),
+                LOG.info("{}: loaded {} of {} entries as new{}", PrintableNames.of(rawPath), loaded.inserted, page.size(),
                         loaded.note == null ? "" : " (" + loaded.note + ")");
                 return new FileReport(rawPath, where.user(), Outcome.LOADED, null,
                         List.of(new RunReport(runId, rawPath, where.kind().format(), RunStatus.LOADED, counts, loaded.note)));
@@ -147,14 +148,14 @@ public final class RawFileLoader {
     private FileReport finish(RawZonePath where, long runId, RunStatus status, RunCounts counts, String reason)
             throws SQLException {
         store.finishRun(runId, status, where.kind().format(), counts, reason, List.of());
-        LOG.warn(reason);
+        LOG.warn(PrintableNames.of(reason)); // the name is the lake writer's text: no forged log lines
         return new FileReport(where.path(), where.user(), status == RunStatus.REJECTED ? Outcome.REJECTED : Outcome.LOADED,
                 reason, List.of(new RunReport(runId, where.path(), where.kind().format(), status, counts, reason)));
     }
 
     /** A file whose name is wrong: recorded under its user when the name still tells whose it is. */
     private FileReport rejectedName(String rawPath, String reason) throws SQLException {
-        LOG.warn(reason);
+        LOG.warn(PrintableNames.of(reason)); // the name is the lake writer's text: no forged log lines
         Matcher m = USER_FOLDER.matcher(rawPath.replace('\\', '/'));
         String user = m.matches() && dev.encore.intake.SourceUsers.isValid(m.group(1)) ? m.group(1) : null;
         if (user == null) {

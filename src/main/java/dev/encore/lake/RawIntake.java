@@ -1,5 +1,6 @@
 package dev.encore.lake;
 
+import dev.encore.export.PrintableNames;
 import dev.encore.intake.FileReport;
 import dev.encore.intake.Headers;
 import java.io.File;
@@ -12,7 +13,7 @@ import org.apache.camel.Processor;
 /**
  * The raw-intake routes' step that loads the raw file in the body (a lake file, or its
  * download); see {@link RawFileLoader}. Sets the headers the intake routes share: the outcome,
- * the report and the user.
+ * the report, the user and the path escaped for the log.
  */
 public final class RawIntake implements Processor {
     private final RawFileLoader loader;
@@ -30,11 +31,12 @@ public final class RawIntake implements Processor {
         try {
             content = Files.readAllBytes(file.toPath()); // a page of at most 50 entries
         } catch (NoSuchFileException e) {
-            throw new IllegalStateException(path + " was listed but is gone: the raw zone never deletes a file", e);
+            throw new IllegalStateException(PrintableNames.of(path) + " was listed but is gone: the raw zone never deletes a file", e);
         }
         FileReport report = loader.load(content, path);
         in.setHeader(Headers.OUTCOME, report.outcome().name());
         in.setHeader(Headers.REPORT, report);
         in.setHeader(Headers.USER, report.user());
+        in.setHeader(Headers.PRINTABLE_PATH, PrintableNames.of(path));
     }
 }

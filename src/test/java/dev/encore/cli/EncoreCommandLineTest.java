@@ -89,22 +89,38 @@ class EncoreCommandLineTest {
 
     @Test
     void enrichExitsWithOneWhenCallsFailedAfterTheirRetries() throws Exception {
-        Path file = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
-        assertThat(run("import", "--user", "erin", "--db", db(), file.toString())).isZero();
         try (FakeSpotify spotify = FakeSpotify.start().credentials("cli-test", "cli-secret")) {
             spotify.failNext("GET /v1/", 1000, 500, Map.of(), null); // Spotify down for the whole run
-            Map<String, String> settings = Map.of("encore.spotify.client-id", "cli-test",
-                    "encore.spotify.client-secret", "cli-secret", "encore.spotify.api-base-url", spotify.baseUrl(),
-                    "encore.spotify.accounts-base-url", spotify.baseUrl(), "encore.musicbrainz.enabled", "false",
-                    "encore.spotify.retry-delay-ms", "1");
-            settings.forEach(System::setProperty);
-            try {
-                assertThat(run("enrich", "--db", db())).isEqualTo(1);
-            } finally {
-                settings.keySet().forEach(System::clearProperty);
-            }
+            assertThat(enrichAfterAnImport(spotify.baseUrl(), spotify.baseUrl())).isEqualTo(1);
             assertThat(err.toString()).contains("failed after their retries");
             assertThat(spotify.calls("/v1/")).isPositive();
+        }
+    }
+
+    @Test
+    void enrichExitsWithOneWhenTheAccountsServiceCannotBeReached() throws Exception {
+        try (FakeSpotify spotify = FakeSpotify.start().credentials("cli-test", "cli-secret")) {
+            // the Web API answers, but no token can be had: nothing listens where the accounts service should
+            assertThat(enrichAfterAnImport(spotify.baseUrl(), "http://127.0.0.1:" + dev.encore.EncoreApp.freePort()))
+                    .isEqualTo(1);
+            assertThat(err.toString()).contains("failed after their retries");
+            assertThat(spotify.calls("/v1/")).as("no call goes out without a token").isZero();
+        }
+    }
+
+    /** {@code encore enrich}'s exit code, after importing a file whose tracks it has to describe. */
+    private int enrichAfterAnImport(String apiBaseUrl, String accountsBaseUrl) throws Exception {
+        Path file = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
+        assertThat(run("import", "--user", "erin", "--db", db(), file.toString())).isZero();
+        Map<String, String> settings = Map.of("encore.spotify.client-id", "cli-test",
+                "encore.spotify.client-secret", "cli-secret", "encore.spotify.api-base-url", apiBaseUrl,
+                "encore.spotify.accounts-base-url", accountsBaseUrl, "encore.musicbrainz.enabled", "false",
+                "encore.spotify.retry-delay-ms", "1");
+        settings.forEach(System::setProperty);
+        try {
+            return run("enrich", "--db", db());
+        } finally {
+            settings.keySet().forEach(System::clearProperty);
         }
     }
 

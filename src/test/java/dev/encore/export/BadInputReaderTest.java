@@ -123,6 +123,16 @@ class BadInputReaderTest {
     }
 
     @Test
+    void aValueNestedPastTheThousandLevelsTheParserFollowsRejectsTheFileSayingWhy() throws Exception {
+        String deep = "[".repeat(1001) + "1" + "]".repeat(1001); // in a field Encore does not read, even so
+        String json = "[" + GOOD + "," + GOOD.replace("\"platform\":\"android\"", "\"extra\":" + deep + ",\"platform\":\"android\"")
+                .replace("07:41:10", "07:50:00") + "]";
+        assertThatThrownBy(() -> readAll(json.getBytes(StandardCharsets.UTF_8))).isInstanceOf(UnreadableExportException.class)
+                .hasMessageContaining("has a value larger than Encore reads").hasMessageContaining("nesting depth")
+                .hasMessageContaining("1000");
+    }
+
+    @Test
     void aFiftyMegabyteValueInAFieldEncoreReadsRejectsTheFileSayingWhy() throws Exception {
         String huge = "x".repeat(50 * 1024 * 1024);
         String json = "[" + GOOD + "," + GOOD.replace("\"Song\"", "\"" + huge + "\"").replace("07:41:10", "07:50:00") + "]";

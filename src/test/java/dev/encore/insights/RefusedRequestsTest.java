@@ -99,6 +99,16 @@ class RefusedRequestsTest {
     }
 
     @Test
+    void headersLargerThanTheServerReadsAreA431() throws Exception {
+        try (LogCapture log = LogCapture.openAt(Level.WARN)) {
+            Raw answer = send("GET /api/users HTTP/1.1\r\nHost: localhost\r\nX-Padding: " + "a".repeat(10_000)
+                    + "\r\nConnection: close\r\n\r\n");
+            assertThat(answer.status()).isEqualTo(431);
+            assertThat(log.text()).isEmpty();
+        }
+    }
+
+    @Test
     void anApiRequestThatAcceptsNoJsonIsA406ThatSaysWhatToAccept() throws Exception {
         try (LogCapture log = LogCapture.openAt(Level.WARN)) {
             Raw answer = send("GET /api/users HTTP/1.1\r\nHost: localhost\r\nAccept: text/html\r\nConnection: close\r\n\r\n");

@@ -128,6 +128,21 @@ class AdlsIntakeRouteTest {
     }
 
     @Test
+    void aFileThatIsNoExportGoesToTheSkippedFolderWithItsReasonBesideIt() throws Exception {
+        lake.putFile(FS, "exports/alex/notexport.json",
+                "{\"name\": \"groceries\", \"items\": [\"milk\"]}".getBytes(StandardCharsets.UTF_8));
+        try (EncoreApp app = app("one")) {
+            // the reason is written after the move (create, append, flush): its whole text is the sign it is done
+            await("the reason beside it").atMost(WAIT).until(() -> lake.exists(FS, "skipped/exports/alex/notexport.json.reason.txt")
+                    && new String(lake.read(FS, "skipped/exports/alex/notexport.json.reason.txt"), StandardCharsets.UTF_8)
+                            .contains("notexport.json is not a streaming history"));
+            assertThat(lake.listFiles(FS)).containsExactlyInAnyOrder("skipped/exports/alex/notexport.json",
+                    "skipped/exports/alex/notexport.json.reason.txt");
+            assertThat(app.count("SELECT COUNT(*) FROM stream")).isZero();
+        }
+    }
+
+    @Test
     void theSameExportUploadedAgainIsRecognisedWithoutBeingRead() throws Exception {
         byte[] export = Files.readAllBytes(Zips.spotifyLike("zulkifalkhan889", "Streaming_History_Audio_2024-2025.json")
                 .writeTo(tmp.resolve("export.zip")));

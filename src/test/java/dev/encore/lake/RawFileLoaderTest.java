@@ -251,6 +251,27 @@ class RawFileLoaderTest {
         assertThat(f.count("SELECT COUNT(*) FROM listening_gap WHERE closed_at IS NULL")).isZero();
     }
 
+    @org.junit.jupiter.api.Test
+    @DisplayName("a raw file named to forge a log line is logged with its name escaped, loaded or rejected (issue 12, item 7)")
+    void aRawFileNamedToForgeALogLineIsLoggedEscaped() throws Exception {
+        f = new LakeFixture("h2", tmp);
+        String forged = "\n12:00:00.000 INFO  RawFileLoader  forged: loaded 50 of 50 entries as new\u001b[2K";
+        try (dev.encore.LogCapture log = dev.encore.LogCapture.open()) {
+            // no kind needs a detail after recently-played's name, so this one loads
+            assertThat(f.raw(path("recently-played", "ana", T0, forged), SpotifyAnswers.recentlyPlayed(50, plays(T0, 1)))
+                    .outcome()).isEqualTo(Outcome.LOADED);
+            assertThat(f.raw(path("saved-tracks", "ana", T0, "0" + forged), "not json".getBytes(StandardCharsets.UTF_8))
+                    .outcome()).isEqualTo(Outcome.REJECTED);
+            assertThat(f.raw("raw/spotify/ana" + forged + ".json", "{}".getBytes(StandardCharsets.UTF_8)).outcome())
+                    .isEqualTo(Outcome.REJECTED);
+
+            String text = log.text();
+            assertThat(text.lines().filter(l -> l.contains("forged"))).as("one line per file, none forged").hasSize(3)
+                    .allMatch(l -> l.contains("\\n12:00:00.000 INFO  RawFileLoader  forged") && l.contains("\\u001b[2K"));
+            assertThat(text.replace("\n", "").chars().filter(Character::isISOControl)).as("raw control characters").isEmpty();
+        }
+    }
+
     /** What an enrichment run's SQL step reads (the file the route runs). */
     private List<String> missingIds(String resource) throws Exception {
         String sql;

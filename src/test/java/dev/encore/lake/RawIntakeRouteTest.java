@@ -112,6 +112,23 @@ class RawIntakeRouteTest {
     }
 
     @Test
+    @DisplayName("a raw file named to forge a log line is loaded and logged with its name escaped (issue 12, item 7)")
+    void aRawFileNamedToForgeALogLineIsLoggedEscaped() throws Exception {
+        db = TestDatabases.h2();
+        Path lakeDir = Files.createDirectories(tmp.resolve("lake"));
+        String forged = path("recently-played", "noa", NOW, "\n12:00:00.000 INFO  raw-file  Raw file forged.json: LOADED\u001b[2K");
+        try (dev.encore.LogCapture log = dev.encore.LogCapture.open(); EncoreApp app = local(lakeDir)) {
+            drop(lakeDir, forged, SpotifyAnswers.recentlyPlayed(50, plays(NOW.minusSeconds(3600), 3)));
+            await("the page").atMost(WAIT).until(() -> app.count("SELECT COUNT(*) FROM stream WHERE user_id = 'noa'") == 3);
+            await("the route's line").atMost(WAIT).until(() -> log.text().contains("Raw file raw/spotify/recently-played/noa"));
+
+            assertThat(log.text().lines().filter(l -> l.contains("forged.json"))).as("none forged").isNotEmpty()
+                    .allMatch(l -> l.contains("\\n12:00:00.000 INFO  raw-file  Raw file forged.json: LOADED\\u001b[2K"));
+            assertThat(log.text().replace("\n", "").chars().filter(Character::isISOControl)).as("raw control characters").isEmpty();
+        }
+    }
+
+    @Test
     @DisplayName("the raw intake polls in `serve`, not in one-shot commands, and encore.raw.enabled=false stops it")
     void onlyTheServerPollsTheLake() throws Exception {
         db = TestDatabases.h2();
