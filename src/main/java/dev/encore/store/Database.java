@@ -6,6 +6,8 @@ import dev.encore.StartupFailure;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
@@ -26,29 +28,27 @@ public final class Database implements AutoCloseable {
     public static Database open(String url, String user, String password, int poolSize) {
         Dialect dialect = Dialect.fromJdbcUrl(url);
         HikariConfig config = new HikariConfig();
-        if (dialect == Dialect.H2) {
-            // H2's own DataSource, not DriverManager, which would first load every JDBC driver on the
-            // class path (DuckDB's, SQL Server's signed jar): a tenth of a second of each start.
-            // H2 would write its own trace file, and print a stack trace when it cannot: its messages
-            // go through Encore's logging instead (TRACE_LEVEL_FILE=4 is SLF4J).
-            config.setDataSourceClassName("org.h2.jdbcx.JdbcDataSource");
-            config.addDataSourceProperty("URL", url.toUpperCase(java.util.Locale.ROOT).contains("TRACE_LEVEL_FILE")
-                    ? url : url + ";TRACE_LEVEL_FILE=4");
-        } else {
-            config.setJdbcUrl(url); // credentials in the URL win over encore.db.user, as the drivers have them
-        }
+        Properties properties = new Properties();
         if (user != null && !user.isBlank()) {
-            config.setUsername(user);
+            properties.setProperty("user", user);
         }
         if (password != null && !password.isBlank()) {
-            config.setPassword(password);
+            properties.setProperty("password", password);
         }
-        config.setMaximumPoolSize(poolSize);
-        config.setPoolName("encore-db");
         if (dialect == Dialect.POSTGRESQL) {
             // turns a JDBC batch of INSERTs into multi-row INSERTs: several times faster
-            config.addDataSourceProperty("reWriteBatchedInserts", "true");
+            properties.setProperty("reWriteBatchedInserts", "true");
         }
+        // H2 would write its own trace file, and print a stack trace when it cannot: its messages go
+        // through Encore's logging instead (TRACE_LEVEL_FILE=4 is SLF4J)
+        String jdbcUrl = dialect == Dialect.H2 && !url.toUpperCase(Locale.ROOT).contains("TRACE_LEVEL_FILE")
+                ? url + ";TRACE_LEVEL_FILE=4" : url;
+        config.setDataSource(new DriverDataSource(dialect.driverClassName(), jdbcUrl, properties));
+        config.setMaximumPoolSize(poolSize);
+        // connections are opened as they are needed: a command uses one or two, and a pool that fills
+        // itself in the background competes with the start for the cores (and holds up its stop)
+        config.setMinimumIdle(1);
+        config.setPoolName("encore-db");
         HikariDataSource ds = open(config, url);
         try {
             migrate(ds, dialect);
@@ -70,7 +70,7 @@ public final class Database implements AutoCloseable {
                 .dataSource(ds)
                 .placeholders(dialect.flywayPlaceholders())
                 // the shared schema, and Quartz's job store, whose DDL differs per database
-                .locations("classpath:db/migration", "classpath:db/quartz/" + dialect.name().toLowerCase(java.util.Locale.ROOT))
+                .locations("classpath:db/migration", "classpath:db/quartz/" + dialect.name().toLowerCase(Locale.ROOT))
                 .load()
                 .migrate();
         SchemaState.record(ds, fingerprint, Instant.now());
