@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.encore.EncoreApp;
 import dev.encore.TestClock;
 import dev.encore.TestDatabases.TestDatabase;
+import dev.encore.intake.Headers;
 import dev.encore.spotify.FakeSpotify;
 import dev.encore.spotify.FakeSpotifyListening;
 import java.io.IOException;
@@ -60,6 +61,27 @@ final class LiveFixture implements AutoCloseable {
         Exchange result = app.camel().createProducerTemplate().request("direct:live-tick", ex -> { });
         assertThat(result.getException()).isNull();
         return result.getMessage().getHeader("EncoreLiveTick", Long.class);
+    }
+
+    /**
+     * Loads every raw file of the lake into SQL through the raw intake's own route and claim, as
+     * {@code encore live} does, oldest first per kind and user; files loaded before are skipped by
+     * their claim. For apps started with {@code encore.raw.local-enabled=false}, whose loads the test
+     * then orders itself.
+     */
+    void loadRaw(EncoreApp app) {
+        try (Stream<Path> files = Files.walk(lake.resolve("raw"))) {
+            for (Path file : files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted().toList()) {
+                Exchange loaded = app.camel().createProducerTemplate().request("direct:raw-load-local", ex -> {
+                    ex.getMessage().setBody(file.toFile());
+                    ex.getMessage().setHeader(Headers.SOURCE_PATH, lake.relativize(file).toString().replace('\\', '/'));
+                });
+                assertThat(loaded.getException()).as("loading " + file).isNull();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The raw files of one kind and user, oldest first. */
