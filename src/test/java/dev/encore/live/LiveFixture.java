@@ -41,6 +41,20 @@ final class LiveFixture implements AutoCloseable {
 
     /** The app with no schedules (ticks are triggered by the test), H2 or PostgreSQL, the fake and the lake. */
     EncoreApp app(Map<String, String> extra) throws Exception {
+        return EncoreApp.start(db.url(), db.user(), properties(extra), Map.of("userTokens", users, "liveClock", clock));
+    }
+
+    /**
+     * The app with the live schedule itself on: camel-quartz on the clustered JDBC job store, firing
+     * by {@code cron}. On the system clock, not {@link #clock}: Quartz fires by the wall clock, and
+     * ticks a second apart must write raw files under names of their own.
+     */
+    EncoreApp scheduledApp(String cron) throws Exception {
+        return EncoreApp.start(db.url(), db.user(), properties(Map.of("encore.live.enabled", "true", "encore.live.cron", cron)),
+                Map.of("userTokens", users));
+    }
+
+    private Map<String, String> properties(Map<String, String> extra) {
         Map<String, String> p = new HashMap<>();
         p.put("encore.local.enabled", "false");
         p.put("encore.enrich.scheduled", "false");
@@ -53,7 +67,7 @@ final class LiveFixture implements AutoCloseable {
         p.put("encore.spotify.retry-delay-ms", "10");
         p.put("encore.musicbrainz.enabled", "false");
         p.putAll(extra);
-        return EncoreApp.start(db.url(), db.user(), p, Map.of("userTokens", users, "liveClock", clock));
+        return p;
     }
 
     /** One tick, run to its end on this app; its id. */
