@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.encore.EncoreApp;
 import dev.encore.LogCapture;
+import dev.encore.ResettingPort;
 import dev.encore.Samples;
 import dev.encore.TestDatabases;
 import dev.encore.intake.Headers;
@@ -420,6 +421,65 @@ class LiveExtractionTest {
             long next = LiveFixture.tick(app);
             assertThat(status(app, next, "bob")).isEqualTo("polled");
             assertThat(f.raw("recently-played", "bob")).hasSize(1);
+        }
+    }
+
+    @Test
+    @DisplayName("A connection closed without an answer: bounded retries, then that user waits for the next tick while the others "
+            + "are polled")
+    void droppedConnectionsAreRetriedABoundedNumberOfTimes() throws Exception {
+        ann();
+        f.users.connect("bob", "spotify-bob");
+        f.listening.plays("spotify-bob", 200, 10, LiveFixture.START.minus(Duration.ofMinutes(3)));
+        f.listening.dropNext("spotify-bob", "/v1/me/player/recently-played", 4);
+        try (EncoreApp app = f.app(Map.of())) {
+            long tick = LiveFixture.tick(app);
+            assertThat(f.listening.calls("spotify-bob", RECENT)).as("1 call + 3 retries").isEqualTo(4);
+            assertThat(f.listening.calls("spotify-bob", "GET /v1/")).as("and nothing more this tick").isEqualTo(4);
+            assertThat(status(app, tick, "bob")).isEqualTo("failed");
+            assertThat(app.count("SELECT calls FROM live_poll WHERE tick_id = ? AND user_id = 'bob'", tick)).isEqualTo(4);
+            assertThat(status(app, tick, "ann")).isEqualTo("polled");
+            assertThat(f.raw("recently-played", "bob")).isEmpty();
+            assertThat(cursor(app, "bob", "recently-played")).isNull();
+
+            f.clock.advance(Duration.ofHours(1));
+            long next = LiveFixture.tick(app);
+            assertThat(status(app, next, "bob")).isEqualTo("polled");
+            assertThat(f.raw("recently-played", "bob")).hasSize(1);
+        }
+    }
+
+    @Test
+    @DisplayName("Spotify resetting every connection, then refusing them: each user's call is retried a bounded number of times, "
+            + "the tick ends with nothing written, and the next tick with Spotify back polls everyone")
+    void connectionsResetOrRefused() throws Exception {
+        ann();
+        f.users.connect("bob", "spotify-bob");
+        f.listening.plays("spotify-bob", 200, 10, LiveFixture.START.minus(Duration.ofMinutes(3)));
+        try (ResettingPort down = ResettingPort.open()) {
+            try (EncoreApp app = f.app(Map.of("encore.spotify.api-base-url", down.baseUrl()))) {
+                long reset = LiveFixture.tick(app);
+                assertThat(down.connections()).as("two users, 1 call + 3 retries each").isEqualTo(8);
+                assertThat(status(app, reset, "ann")).isEqualTo("failed");
+                assertThat(status(app, reset, "bob")).isEqualTo("failed");
+
+                down.close(); // from now on the port refuses connections
+                f.clock.advance(Duration.ofHours(1));
+                long refused = LiveFixture.tick(app);
+                assertThat(app.count("SELECT COUNT(*) FROM live_poll WHERE tick_id = ? AND status = 'failed' AND calls = 4",
+                        refused)).as("1 call + 3 retries each, then failed").isEqualTo(2);
+                assertThat(down.connections()).isEqualTo(8);
+                assertThat(lake.resolve("raw")).doesNotExist();
+                assertThat(cursor(app, "ann", "recently-played")).isNull();
+            }
+        }
+        try (EncoreApp app = f.app(Map.of())) {
+            f.clock.advance(Duration.ofHours(1));
+            long back = LiveFixture.tick(app);
+            assertThat(status(app, back, "ann")).isEqualTo("polled");
+            assertThat(status(app, back, "bob")).isEqualTo("polled");
+            assertThat(f.listening.callsPerUser(RECENT)).containsOnlyKeys("spotify-ann", "spotify-bob")
+                    .allSatisfy((user, n) -> assertThat(n).isEqualTo(1));
         }
     }
 

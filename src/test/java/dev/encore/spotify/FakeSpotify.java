@@ -535,6 +535,9 @@ public final class FakeSpotify implements AutoCloseable {
             } catch (RuntimeException e) {
                 response = Response.error(500, "Fake Spotify failed: " + e);
             }
+            if (response.status == FakeSpotifyListening.NO_ANSWER) {
+                return; // closing an exchange that sent no headers closes its connection: no response at all
+            }
             byte[] bytes = response.body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");
             response.headers.forEach((name, value) -> exchange.getResponseHeaders().set(name, value));
