@@ -2,11 +2,12 @@ package dev.encore.bench;
 
 import static dev.encore.spotify.FakeSpotifyListening.track;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.encore.EncoreApp;
 import dev.encore.TestClock;
 import dev.encore.TestDatabases;
 import dev.encore.TestDatabases.TestDatabase;
-import dev.encore.live.TestUserTokens;
+import dev.encore.connect.SpotifyConnections;
 import dev.encore.spotify.FakeSpotify;
 import dev.encore.spotify.FakeSpotifyListening;
 import java.nio.file.Files;
@@ -14,9 +15,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One tick of the hourly extraction for many connected users against the Spotify stub with a
@@ -28,6 +31,11 @@ import java.util.Map;
  * latency, only its calls are reported), then, an hour later by the injected clock and with a
  * few new plays per user, the measured tick: the regular hourly one, where only recently-played
  * is due (the library every 6 hours, top items daily), so its lower bound is one call per user.
+ *
+ * <p>The users are connected as the connect flow leaves them, in the real connection store
+ * ({@code SpotifyConnections}: refresh tokens AES-GCM encrypted in PostgreSQL, access tokens cached
+ * by the replica that holds them); "refresh" counts the token requests a tick made to the stub's
+ * accounts service (a replica renews the access token of a user it has not polled before).
  */
 public final class LiveBenchmark {
     private static final Instant START = Instant.parse("2026-12-01T11:01:00Z");
@@ -43,7 +51,8 @@ public final class LiveBenchmark {
         int concurrency = Integer.parseInt(o.get("--concurrency"));
         System.out.printf("Live benchmark: %d connected users, Spotify stub with %d ms latency per API call, PostgreSQL, "
                 + "%d workers per replica%n", users, latency, concurrency);
-        System.out.printf("%-9s %-22s %8s %12s %10s %10s%n", "replicas", "tick", "calls", "lower bound", "seconds", "users/s");
+        System.out.printf("%-9s %-22s %8s %12s %10s %10s %8s%n", "replicas", "tick", "calls", "lower bound", "seconds", "users/s",
+                "refresh");
         for (int replicas = 1; replicas <= 2; replicas++) {
             run(replicas, users, latency, concurrency, o.get("--pg-url"));
         }
@@ -51,8 +60,9 @@ public final class LiveBenchmark {
 
     private static void run(int replicas, int n, int latencyMs, int concurrency, String pgUrl) throws Exception {
         Path lake = Files.createTempDirectory("encore-live-bench");
-        TestUserTokens users = new TestUserTokens().connectMany("u", n);
-        FakeSpotifyListening listening = users.listening();
+        FakeSpotify spotify = FakeSpotify.start();
+        FakeSpotifyListening listening = new FakeSpotifyListening(spotify::userOfToken);
+        spotify.mount(listening);
         TestClock clock = new TestClock(START);
         for (int i = 0; i < n; i++) {
             String u = "u" + i;
@@ -65,8 +75,7 @@ public final class LiveBenchmark {
                 listening.top(u, "artists", range, List.of(track(i)));
             }
         }
-        try (FakeSpotify spotify = FakeSpotify.start().mount(listening);
-             TestDatabase db = TestDatabases.postgres(pgUrl, "postgres", "", "encore_bench_")) {
+        try (spotify; TestDatabase db = TestDatabases.postgres(pgUrl, "postgres", "", "encore_bench_")) {
             Map<String, String> p = new HashMap<>();
             p.put("encore.local.enabled", "false");
             p.put("encore.enrich.scheduled", "false");
@@ -80,29 +89,51 @@ public final class LiveBenchmark {
             p.put("encore.spotify.accounts-base-url", spotify.baseUrl());
             p.put("encore.musicbrainz.enabled", "false");
             p.put("encore.db.pool-size", Integer.toString(concurrency + 6));
+            // the real connection store: refresh tokens encrypted in spotify_connection, access tokens
+            // renewed at the stub's accounts service by the public PKCE client's id
+            p.put("encore.spotify.client-id", FakeSpotify.DEFAULT_CLIENT_ID);
+            p.put("encore.secret-key", Base64.getEncoder().encodeToString(new byte[32]));
             List<EncoreApp> apps = new ArrayList<>();
             try {
                 for (int r = 0; r < replicas; r++) {
                     p.put("encore.scheduler.instance-id", "replica-" + r);
-                    apps.add(EncoreApp.start(db.url(), db.user(), p, Map.of("userTokens", users, "liveClock", clock)));
+                    apps.add(EncoreApp.start(db.url(), db.user(), p, Map.of("liveClock", clock)));
                 }
-                tick(apps.get(0), listening, replicas, "first connect (0 ms)", 10L * n);
+                connect(apps.get(0), spotify, n);
+                tick(apps.get(0), spotify, listening, replicas, "first connect (0 ms)", 10L * n);
                 clock.advance(Duration.ofHours(1));
                 for (int i = 0; i < n; i++) {
                     listening.plays("u" + i, 50_000 + i * 10, 3, START.plus(Duration.ofMinutes(50)));
                 }
                 spotify.latency(Duration.ofMillis(latencyMs));
-                tick(apps.get(0), listening, replicas, "hourly (" + latencyMs + " ms)", n);
+                tick(apps.get(0), spotify, listening, replicas, "hourly (" + latencyMs + " ms)", n);
             } finally {
                 apps.forEach(EncoreApp::close);
             }
         }
     }
 
+    /**
+     * Users u0..u(n-1) as the connect flow leaves them (SpotifyConnections.save of the stub's grant):
+     * the replica that stored them holds their access tokens, the other renews them at first use.
+     */
+    private static void connect(EncoreApp app, FakeSpotify spotify, int n) throws Exception {
+        SpotifyConnections connections = app.camel().getRegistry().lookupByNameAndType("spotifyConnections",
+                SpotifyConnections.class);
+        Set<String> scopes = Set.of("user-read-recently-played", "user-top-read", "playlist-read-private",
+                "playlist-read-collaborative", "user-library-read");
+        for (int i = 0; i < n; i++) {
+            JsonNode grant = spotify.consentedGrant("u" + i, scopes);
+            connections.save("u" + i, new SpotifyConnections.Grant("u" + i, "User " + i, grant.path("scope").asText(),
+                    grant.path("access_token").asText(), grant.path("refresh_token").asText(), grant.path("expires_in").asLong()));
+        }
+    }
+
     /** Opens a tick on one replica and waits until every user of it was polled, whichever replica did it. */
-    private static void tick(EncoreApp app, FakeSpotifyListening listening, int replicas, String label, long lowerBound)
-            throws Exception {
+    private static void tick(EncoreApp app, FakeSpotify spotify, FakeSpotifyListening listening, int replicas, String label,
+            long lowerBound) throws Exception {
         listening.resetCounters();
+        spotify.resetCounters();
         long start = System.nanoTime();
         long tick = app.camel().createProducerTemplate().request("direct:live-tick", ex -> { })
                 .getMessage().getHeader("EncoreLiveTick", Long.class);
@@ -114,7 +145,8 @@ public final class LiveBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         long polled = app.count("SELECT COUNT(*) FROM live_poll WHERE tick_id = ? AND status = 'polled'", tick);
         int calls = listening.calls("GET /v1/");
-        System.out.printf("%-9d %-22s %8d %12d %10.1f %10.0f%s%n", replicas, label, calls, lowerBound, seconds, polled / seconds,
+        System.out.printf("%-9d %-22s %8d %12d %10.1f %10.0f %8d%s%n", replicas, label, calls, lowerBound, seconds,
+                polled / seconds, spotify.tokenRequests(),
                 polled == users ? "" : "   !!!!! FAIL: polled " + polled + " of " + users);
         if (replicas > 1) {
             System.out.printf("%-9s %-22s %s%n", "", "", "users per replica: " + app.count(

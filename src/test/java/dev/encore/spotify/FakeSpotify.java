@@ -383,6 +383,18 @@ public final class FakeSpotify implements AutoCloseable {
     }
 
     /**
+     * What {@code /api/token} answers when a code the user consented to is exchanged
+     * ({@code access_token}, {@code refresh_token}, {@code expires_in}, {@code scope}), without the
+     * browser's round trip through {@code /authorize}: for programs that connect many accounts at
+     * once (bench/live.sh). The tokens work as those of the real flow do.
+     */
+    public ObjectNode consentedGrant(String spotifyUserId, java.util.Set<String> scopes) {
+        String refreshToken = "AQ" + randomToken(96);
+        refreshTokens.put(refreshToken, new RefreshGrant(spotifyUserId, java.util.Set.copyOf(scopes), false, false));
+        return userTokenAnswer(spotifyUserId, scopes).put("refresh_token", refreshToken);
+    }
+
+    /**
      * The Spotify user id a valid, unexpired user access token belongs to; empty for an unknown,
      * expired or revoked token, or a client-credentials one. The user-data endpoints check tokens here.
      */
@@ -534,6 +546,9 @@ public final class FakeSpotify implements AutoCloseable {
                 response = respond(exchange, request, path, query, body);
             } catch (RuntimeException e) {
                 response = Response.error(500, "Fake Spotify failed: " + e);
+            }
+            if (response.status == FakeSpotifyListening.NO_ANSWER) {
+                return; // closing an exchange that sent no headers closes its connection: no response at all
             }
             byte[] bytes = response.body.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json; charset=utf-8");

@@ -107,9 +107,12 @@ public final class FakeSpotifyListening {
         final Map<String, List<byte[]>> answers = new HashMap<>();
     }
 
-    /** The answer to one request: what FakeSpotify sends. */
+    /** The answer to one request: what FakeSpotify sends ({@link #NO_ANSWER}: it closes the connection instead). */
     public record Answer(int status, Map<String, String> headers, String body) {
     }
+
+    /** The status of an {@link Answer} that is never sent: the connection is closed without a response. */
+    public static final int NO_ANSWER = 0;
 
     // ------------------------------------------------------------------------------------------------
     // Listening data
@@ -157,6 +160,16 @@ public final class FakeSpotifyListening {
     public synchronized FakeSpotifyListening failNext(String user, String pathPrefix, int times, int status) {
         faults.add(new UserFault(user, pathPrefix, new AtomicInteger(times), status, Map.of(),
                 FakeSpotify.errorBody(status, FakeSpotify.defaultMessage(status), null)));
+        return this;
+    }
+
+    /**
+     * The user's next {@code times} requests whose path starts with {@code pathPrefix} get no answer:
+     * the server closes the connection once it has read the request, as a host or proxy that drops
+     * it does (the client sees the connection closed under it, an I/O error, not an HTTP status).
+     */
+    public synchronized FakeSpotifyListening dropNext(String user, String pathPrefix, int times) {
+        faults.add(new UserFault(user, pathPrefix, new AtomicInteger(times), NO_ANSWER, Map.of(), ""));
         return this;
     }
 
