@@ -19,6 +19,7 @@ final class DriverDataSource implements DataSource {
     private final Driver driver;
     private final String url;
     private final Properties properties;
+    private volatile int loginTimeout;
 
     DriverDataSource(String driverClassName, String url, Properties properties) {
         try {
@@ -54,14 +55,15 @@ final class DriverDataSource implements DataSource {
         // no driver log: the drivers log through Encore's logging
     }
 
+    /** Hikari sets it from its connection timeout, and waits as long for a connection being opened when it closes. */
     @Override
     public void setLoginTimeout(int seconds) {
-        // Hikari's connectionTimeout bounds the wait
+        loginTimeout = seconds;
     }
 
     @Override
     public int getLoginTimeout() {
-        return 0;
+        return loginTimeout;
     }
 
     @Override
