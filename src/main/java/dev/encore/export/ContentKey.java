@@ -45,9 +45,42 @@ public final class ContentKey {
 
     static long hash(String creator, String title) {
         long h = FNV_OFFSET;
-        h = mix(h, normalise(creator));
+        h = mixNormalised(h, creator);
         h = (h ^ 0x1f) * FNV_PRIME; // a separator, so ("ab","c") differs from ("a","bc")
-        return mix(h, normalise(title));
+        return mixNormalised(h, title);
+    }
+
+    /**
+     * {@code mix(h, normalise(s))} without building the normalised string when {@code s} is ASCII,
+     * as nearly every name is: two strings fewer per record read.
+     */
+    private static long mixNormalised(long h, String s) {
+        if (s == null) {
+            return h;
+        }
+        int from = 0;
+        int to = s.length();
+        while (from < to && s.charAt(from) <= ' ') { // String.trim's whitespace
+            from++;
+        }
+        while (to > from && s.charAt(to - 1) <= ' ') {
+            to--;
+        }
+        for (int i = from; i < to; i++) {
+            if (s.charAt(i) >= 0x80) {
+                return mix(h, normalise(s)); // Unicode case folding is toLowerCase's to do
+            }
+        }
+        int length = to - from;
+        if (length == 14 && s.regionMatches(true, from, "unknown artist", 0, 14)
+                || length == 13 && s.regionMatches(true, from, "unknown track", 0, 13)) {
+            return h;
+        }
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            h = (h ^ (c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c)) * FNV_PRIME;
+        }
+        return h;
     }
 
     /** Trimmed and case-folded; the "Unknown Artist" / "Unknown Track" placeholders become empty. */

@@ -8,7 +8,9 @@ public enum Kind {
     /** Account-data files of the oldest naming mix music and podcasts under the same keys. */
     UNKNOWN;
 
+    private final String dbValue = name().toLowerCase(Locale.ROOT); // asked for every stream written
+
     public String dbValue() {
-        return name().toLowerCase(Locale.ROOT);
+        return dbValue;
     }
 }

@@ -6,7 +6,9 @@ import java.util.Locale;
 public enum TimePrecision {
     SECOND, MINUTE;
 
+    private final String dbValue = name().toLowerCase(Locale.ROOT); // asked for every stream written
+
     public String dbValue() {
-        return name().toLowerCase(Locale.ROOT);
+        return dbValue;
     }
 }

@@ -3,7 +3,6 @@ package dev.encore.store;
 import dev.encore.export.StreamRecord;
 import dev.encore.export.TimePrecision;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -295,9 +294,11 @@ public final class StreamUpserter implements AutoCloseable {
         private static final int KEY_CONTENT = StreamColumns.NAMES.indexOf("content_hash");
 
         private final Connection connection;
-        private final StringBuilder line = new StringBuilder(1024);
-        /** This round's rows as sent, kept while going straight in so that a refused round can be replayed. */
-        private final ByteBuffer round = new ByteBuffer();
+        /**
+         * This round's rows as sent. Going straight in, they are kept until the round ends, so that
+         * a refused round can be replayed; the conflict-safe way, only until they are sent.
+         */
+        private final PostgresCopyText round = new PostgresCopyText();
         private boolean direct;
         private boolean tempTableReady;
         private Savepoint savepoint;
@@ -309,20 +310,17 @@ public final class StreamUpserter implements AutoCloseable {
         }
 
         void add(Object[] row) throws SQLException {
-            line.setLength(0);
-            PostgresCopyText.appendRow(line, row);
-            byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
             if (direct && copyIn == null && isStored(row)) {
                 direct = false; // a re-load or an overlapping export: the key would refuse the round, so do not try
             }
+            round.appendRow(row);
             if (direct) {
-                round.write(bytes);
                 try {
                     if (copyIn == null) {
                         savepoint = connection.setSavepoint();
                         copyIn = copyInto("stream");
                     }
-                    copyIn.writeToCopy(bytes, 0, bytes.length);
+                    round.sendFull(copyIn);
                 } catch (SQLException e) {
                     fallBack(e); // the round so far, this row included, now sits in the temp table's COPY
                 }
@@ -330,7 +328,10 @@ public final class StreamUpserter implements AutoCloseable {
                 if (copyIn == null) {
                     copyIn = copyInto(tempTable());
                 }
-                copyIn.writeToCopy(bytes, 0, bytes.length);
+                if (round.size() >= PostgresCopyText.PIECE) {
+                    round.sendPending(copyIn);
+                    round.reset();
+                }
             }
         }
 
@@ -345,11 +346,14 @@ public final class StreamUpserter implements AutoCloseable {
                 return 0;
             }
             if (!direct) {
+                round.sendPending(copyIn);
+                round.reset();
                 copyIn.endCopy();
                 copyIn = null;
                 return 0;
             }
             try {
+                round.sendPending(copyIn);
                 long added = copyIn.endCopy();
                 copyIn = null;
                 connection.releaseSavepoint(savepoint);
@@ -392,7 +396,7 @@ public final class StreamUpserter implements AutoCloseable {
             savepoint = null;
             direct = false;
             copyIn = copyInto(tempTable());
-            round.writeTo(copyIn);
+            round.sendAll(copyIn);
             round.reset();
         }
 
@@ -428,28 +432,6 @@ public final class StreamUpserter implements AutoCloseable {
             if (copyIn != null && copyIn.isActive()) {
                 copyIn.cancelCopy();
             }
-        }
-    }
-
-    /** A growable byte array that hands its content to a COPY. */
-    private static final class ByteBuffer {
-        private byte[] bytes = new byte[1 << 16];
-        private int size;
-
-        void write(byte[] b) {
-            if (size + b.length > bytes.length) {
-                bytes = java.util.Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + b.length));
-            }
-            System.arraycopy(b, 0, bytes, size, b.length);
-            size += b.length;
-        }
-
-        void writeTo(CopyIn copy) throws SQLException {
-            copy.writeToCopy(bytes, 0, size);
-        }
-
-        void reset() {
-            size = 0;
         }
     }
 }

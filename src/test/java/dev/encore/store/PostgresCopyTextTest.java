@@ -1,0 +1,67 @@
+package dev.encore.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.encore.TestDatabases;
+import dev.encore.TestDatabases.TestDatabase;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+
+/** What PostgreSQL reads back from the COPY text Encore writes is exactly what was written. */
+class PostgresCopyTextTest {
+    private static final String[] TEXTS = {"plain", "", "tab\there", "new\nline", "cr\rreturn", "back\\slash \\N",
+        "Beyoncé", "Sigur Rós – Hoppípolla", "坂本龍一", "🎧 emoji and 𝄞", "\\", "quote ' and \" and , and |"};
+    private static final Instant[] TIMES = {Instant.parse("2024-02-29T23:59:59Z"), Instant.parse("1999-01-01T00:00:00Z"),
+        Instant.parse("2024-06-01T12:00:00.123Z"), Instant.parse("2024-06-01T12:00:00.000450Z"), Instant.ofEpochSecond(0)};
+    private static final long[] NUMBERS = {0, 7, -1, 1234567890123L, Long.MAX_VALUE, -Long.MAX_VALUE, Long.MIN_VALUE};
+
+    @Test
+    void everyTextTimeNumberAndNullComesBackAsItWent() throws Exception {
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < Math.max(TEXTS.length, Math.max(TIMES.length, NUMBERS.length)); i++) {
+            rows.add(new Object[] {TEXTS[i % TEXTS.length], TIMES[i % TIMES.length], NUMBERS[i % NUMBERS.length],
+                (int) NUMBERS[i % NUMBERS.length], i % 2 == 0, null});
+        }
+        PostgresCopyText text = new PostgresCopyText();
+        rows.forEach(text::appendRow);
+
+        try (TestDatabase db = TestDatabases.create("postgresql"); Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (n SERIAL, s VARCHAR(200), ts TIMESTAMP(6), big BIGINT, small INT, b BOOLEAN, nothing VARCHAR(10))");
+            CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY t (s, ts, big, small, b, nothing) FROM STDIN");
+            text.sendAll(copy);
+            assertThat(copy.endCopy()).isEqualTo(rows.size());
+
+            try (ResultSet rs = st.executeQuery("SELECT s, ts, big, small, b, nothing FROM t ORDER BY n")) {
+                for (Object[] row : rows) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo(row[0]);
+                    assertThat(rs.getObject(2, LocalDateTime.class)).isEqualTo(LocalDateTime.ofInstant((Instant) row[1], ZoneOffset.UTC));
+                    assertThat(rs.getLong(3)).isEqualTo(row[2]);
+                    assertThat(rs.getInt(4)).isEqualTo(row[3]);
+                    assertThat(rs.getBoolean(5)).isEqualTo(row[4]);
+                    assertThat(rs.getString(6)).isNull();
+                }
+                assertThat(rs.next()).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void aLoneSurrogateIsWrittenAsJavaWouldEncodeIt() {
+        String broken = "a\uD800b";
+        PostgresCopyText text = new PostgresCopyText();
+        text.appendRow(new Object[] {broken});
+        assertThat(new String(text.bytes(), StandardCharsets.UTF_8)).isEqualTo(
+                new String((broken + "\n").getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+    }
+}
