@@ -441,16 +441,19 @@ class LiveExtractionTest {
         try (ResettingPort down = ResettingPort.open()) {
             try (EncoreApp app = f.app(Map.of("encore.spotify.api-base-url", down.baseUrl()))) {
                 long reset = LiveFixture.tick(app);
-                assertThat(down.connections()).as("two users, 1 call + 3 retries each").isEqualTo(8);
-                assertThat(status(app, reset, "ann")).isEqualTo("failed");
-                assertThat(status(app, reset, "bob")).isEqualTo("failed");
+                assertThat(app.count("SELECT COUNT(*) FROM live_poll WHERE tick_id = ? AND status = 'failed' AND calls = 4",
+                        reset)).as("1 call + 3 retries each, then failed").isEqualTo(2);
+                // every call reached the port; on a busy machine a client may give up on a connection
+                // the port has not accepted yet, which it then counts after the tick
+                assertThat(down.connections()).as("two users, 1 call + 3 retries each").isGreaterThanOrEqualTo(8);
 
                 down.close(); // from now on the port refuses connections
+                int accepted = down.connections();
                 f.clock.advance(Duration.ofHours(1));
                 long refused = LiveFixture.tick(app);
                 assertThat(app.count("SELECT COUNT(*) FROM live_poll WHERE tick_id = ? AND status = 'failed' AND calls = 4",
                         refused)).as("1 call + 3 retries each, then failed").isEqualTo(2);
-                assertThat(down.connections()).isEqualTo(8);
+                assertThat(down.connections()).as("refused: none accepted").isEqualTo(accepted);
                 assertThat(lake.resolve("raw")).doesNotExist();
                 assertThat(cursor(app, "ann", "recently-played")).isNull();
             }
