@@ -110,31 +110,46 @@ public final class ExportImporter {
         store.ensureUser(user);
         byte[] head = new byte[4];
         int n;
-        String digest;
+        long size;
         try (InputStream in = Files.newInputStream(file)) {
             n = in.readNBytes(head, 0, 4);
-            digest = ContentDigest.of(file);
+            size = Files.size(file);
         } catch (NoSuchFileException e) {
             return missing(sourcePath, user, sourceKind);
         }
-        Instant loadedAt = store.loadedBefore(user, digest);
-        FileReport report;
-        if (loadedAt != null) {
-            report = alreadyLoaded(sourcePath, user, sourceKind, loadedAt);
-        } else {
-            report = ExportArchive.looksLikeZip(head, n)
-                    ? importArchive(file, sourcePath, user, sourceKind)
-                    : FileReport.of(sourcePath, user, List.of(
-                            importJson(() -> new BufferedInputStream(Files.newInputStream(file), 1 << 16),
-                                    sourcePath, file.getFileName().toString(), user, sourceKind)));
-            if (report.outcome() == Outcome.LOADED) { // only a whole load makes these bytes known
-                store.recordDigest(report.runs().stream().map(RunReport::runId).toList(), digest);
+        boolean zip = ExportArchive.looksLikeZip(head, n);
+        // Bytes loaded before are recognised before anything is parsed. Only a file of a size among
+        // the user's loads can be such bytes (or any file, next to runs from before sizes were kept);
+        // any other JSON file is hashed on the reading thread while it is parsed, off a first load's path.
+        String digest = null;
+        if (zip || store.mayHaveLoaded(user, size)) {
+            digest = ContentDigest.of(file);
+            Instant loadedAt = store.loadedBefore(user, digest);
+            if (loadedAt != null) {
+                return logged(alreadyLoaded(sourcePath, user, sourceKind, loadedAt));
             }
         }
+        ContentDigest.Hashing hashing = digest == null ? new ContentDigest.Hashing() : null;
+        FileReport report = zip
+                ? importArchive(file, sourcePath, user, sourceKind)
+                : FileReport.of(sourcePath, user, List.of(importJson(() -> new BufferedInputStream(
+                        hashing == null ? Files.newInputStream(file) : hashing.wrap(Files.newInputStream(file)), 1 << 16),
+                        sourcePath, file.getFileName().toString(), user, sourceKind)));
+        if (report.outcome() == Outcome.LOADED) { // only a whole load makes these bytes known
+            if (digest == null) {
+                digest = hashing.ofWhole(size);
+            }
+            store.recordDigest(report.runs().stream().map(RunReport::runId).toList(),
+                    digest != null ? digest : ContentDigest.of(file), size);
+        }
+        return logged(report);
+    }
+
+    private static FileReport logged(FileReport report) {
         if (report.reason() == null) {
-            LOG.info("{}: {} ({} new streams)", PrintableNames.of(sourcePath), report.outcome(), report.inserted());
+            LOG.info("{}: {} ({} new streams)", PrintableNames.of(report.sourcePath()), report.outcome(), report.inserted());
         } else { // the reason belongs in the log line too, not only in the .reason.txt beside the file
-            LOG.info("{}: {} ({} new streams): {}", PrintableNames.of(sourcePath), report.outcome(), report.inserted(),
+            LOG.info("{}: {} ({} new streams): {}", PrintableNames.of(report.sourcePath()), report.outcome(), report.inserted(),
                     PrintableNames.of(report.reason()));
         }
         return report;

@@ -174,14 +174,32 @@ public final class ImportStore {
         }
     }
 
-    /** Marks the runs of a file that loaded whole with the digest of its bytes, in one transaction. */
-    public void recordDigest(List<Long> runIds, String digest) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE import_run SET content_digest = ? WHERE import_run_id = ?")) {
+    /**
+     * Whether a file of this many bytes may have loaded for the user before: one of their loaded
+     * runs has a digest and this size, or a digest and no size (runs from before V15).
+     */
+    public boolean mayHaveLoaded(String userId, long bytes) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT COUNT(*) FROM import_run WHERE user_id = ? AND status = ? AND content_digest IS NOT NULL"
+                        + " AND (content_bytes = ? OR content_bytes IS NULL)")) {
+            ps.setString(1, userId);
+            ps.setString(2, RunStatus.LOADED.dbValue());
+            ps.setLong(3, bytes);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    /** Marks the runs of a file that loaded whole with the digest and size of its bytes, in one transaction. */
+    public void recordDigest(List<Long> runIds, String digest, long bytes) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "UPDATE import_run SET content_digest = ?, content_bytes = ? WHERE import_run_id = ?")) {
             c.setAutoCommit(false);
             for (long runId : runIds) {
                 ps.setString(1, digest);
-                ps.setLong(2, runId);
+                ps.setLong(2, bytes);
+                ps.setLong(3, runId);
                 ps.addBatch();
             }
             ps.executeBatch();

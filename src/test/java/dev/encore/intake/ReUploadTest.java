@@ -130,6 +130,54 @@ class ReUploadTest extends ImporterTestBase {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aFileHashedWhileItWasParsedCarriesTheDigestOfItsBytes(String kind) throws Exception {
+        open(kind);
+        Path file = Samples.file("c3988169", "Streaming_History_Audio_2024-2025.json");
+
+        importer.importFile(file, "alice/a.json", "alice", "cli"); // no load of this size yet: hashed on the way
+
+        assertThat(db.count("SELECT COUNT(*) FROM import_run WHERE source_path = 'alice/a.json' AND content_digest = ?"
+                + " AND content_bytes = ?", ContentDigest.of(file), Files.size(file))).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void otherBytesOfTheSameSizeAreReadAndLoaded(String kind) throws Exception {
+        open(kind);
+        Path file = Samples.file("efrrowini", "Streaming_History_Audio_2022.json");
+        String json = Files.readString(file);
+        int at = json.indexOf("\"ms_played\"");
+        int digit = json.indexOf(json.chars().skip(at).filter(Character::isDigit).findFirst().orElseThrow(), at);
+        char d = json.charAt(digit);
+        Path sameSize = Files.writeString(tmp.resolve("same-size.json"),
+                json.substring(0, digit) + (d == '9' ? '8' : (char) (d + 1)) + json.substring(digit + 1));
+        assertThat(Files.size(sameSize)).isEqualTo(Files.size(file));
+
+        importer.importFile(file, "erin/a.json", "erin", "local");
+        FileReport second = importer.importFile(sameSize, "erin/b.json", "erin", "local");
+
+        assertThat(second.runs().get(0).status()).isEqualTo(RunStatus.LOADED);
+        assertThat(second.inserted()).as("one play differs in its duration: a play of its own").isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aLoadFromBeforeSizesWereKeptStillRecognisesItsBytes(String kind) throws Exception {
+        open(kind);
+        Path file = Samples.file("efrrowini", "Streaming_History_Video_2023.json");
+        importer.importFile(file, "erin/v.json", "erin", "local");
+        try (Connection c = database.dataSource().getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE import_run SET content_bytes = NULL")) {
+            ps.executeUpdate(); // as a run recorded before V15
+        }
+
+        FileReport again = importer.importFile(file, "erin/again.json", "erin", "local");
+
+        assertThat(again.runs()).singleElement().extracting(RunReport::status).isEqualTo(RunStatus.ALREADY_LOADED);
+    }
+
     private String loadedOn(String sourcePath) {
         try (Connection c = database.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT finished_at FROM import_run WHERE source_path = ?")) {
