@@ -136,8 +136,8 @@ public final class Encore {
         main.addOverrideProperty("encore.curated.enabled", "false");
         main.addOverrideProperty("encore.insights.warm-after-import", "false"); // nobody asks before it exits
         main.addOverrideProperty("camel.management.enabled", "false");
-        // nobody watches a command that ends in a second: no MBeans, no Camel metrics, and no HTTP
-        // client (TLS and all) built before the first call to Spotify
+        // nobody watches a command that ends in a second: no MBeans, no Camel metrics, and HTTP
+        // producers started at their first call, not at the command's start
         main.addOverrideProperty("camel.main.jmx-enabled", "false");
         main.addOverrideProperty("camel.metrics.enabled", "false");
         main.addOverrideProperty("camel.component.http.lazy-start-producer", "true");
@@ -155,8 +155,8 @@ public final class Encore {
     /**
      * For {@code encore import}: a one-shot Camel with only the routes an import runs, the intake's
      * ({@code import-file}) and its error handling. Without the others' endpoints there is no
-     * scheduler, HTTP client, lake client or enrichment queue to build: over a second of start-up
-     * (docs/benchmarks.md). The one-shot main already runs no enrichment, so nothing changes.
+     * scheduler, HTTP client, lake client or enrichment queue to build: about half a second of
+     * start-up and stop (docs/benchmarks.md). The one-shot main already runs no enrichment, so nothing changes.
      */
     public static Main newImportMain(CommandLine cmd) {
         Main main = newOneShotMain(cmd);
