@@ -30,7 +30,7 @@ import org.postgresql.copy.CopyIn;
  * </ul>
  *
  * <p>Two ways in, measured in docs/benchmarks.md: on PostgreSQL, second-precision records are
- * streamed with COPY into a session temp table and moved over with one
+ * streamed with COPY (binary) into a session temp table and moved over with one
  * {@code INSERT … ON CONFLICT DO NOTHING} per chunk; everywhere else (and for account data) each
  * record is a batched {@code INSERT … SELECT … WHERE NOT EXISTS}. Either way the database reports
  * exactly how many rows were inserted. Imports of one user are serialised by the caller (see
@@ -298,7 +298,7 @@ public final class StreamUpserter implements AutoCloseable {
          * This round's rows as sent. Going straight in, they are kept until the round ends, so that
          * a refused round can be replayed; the conflict-safe way, only until they are sent.
          */
-        private final PostgresCopyText round = new PostgresCopyText();
+        private final PostgresCopyBinary round = new PostgresCopyBinary(StreamColumns.TYPES);
         private boolean direct;
         private boolean tempTableReady;
         private Savepoint savepoint;
@@ -328,7 +328,7 @@ public final class StreamUpserter implements AutoCloseable {
                 if (copyIn == null) {
                     copyIn = copyInto(tempTable());
                 }
-                if (round.size() >= PostgresCopyText.PIECE) {
+                if (round.size() >= PostgresCopyBinary.PIECE) {
                     round.sendPending(copyIn);
                     round.reset();
                 }
@@ -348,13 +348,13 @@ public final class StreamUpserter implements AutoCloseable {
             if (!direct) {
                 round.sendPending(copyIn);
                 round.reset();
-                copyIn.endCopy();
+                PostgresCopyBinary.end(copyIn);
                 copyIn = null;
                 return 0;
             }
             try {
                 round.sendPending(copyIn);
-                long added = copyIn.endCopy();
+                long added = PostgresCopyBinary.end(copyIn);
                 copyIn = null;
                 connection.releaseSavepoint(savepoint);
                 savepoint = null;
@@ -362,7 +362,7 @@ public final class StreamUpserter implements AutoCloseable {
                 return added;
             } catch (SQLException e) {
                 fallBack(e);
-                copyIn.endCopy();
+                PostgresCopyBinary.end(copyIn);
                 copyIn = null;
                 return 0;
             }
@@ -413,8 +413,10 @@ public final class StreamUpserter implements AutoCloseable {
         }
 
         private CopyIn copyInto(String table) throws SQLException {
-            return connection.unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn("COPY " + table + " (" + StreamColumns.LIST + ") FROM STDIN");
+            CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn("COPY " + table + " (" + StreamColumns.LIST + ") FROM STDIN (FORMAT binary)");
+            PostgresCopyBinary.begin(copy);
+            return copy;
         }
 
         int moveIntoStream() throws SQLException {

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -17,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
-/** What PostgreSQL reads back from the COPY text Encore writes is exactly what was written. */
-class PostgresCopyTextTest {
+/** What PostgreSQL reads back from the binary COPY Encore writes is exactly what was written. */
+class PostgresCopyBinaryTest {
     private static final String[] TEXTS = {"plain", "", "tab\there", "new\nline", "cr\rreturn", "back\\slash \\N",
         "Beyoncé", "Sigur Rós – Hoppípolla", "坂本龍一", "🎧 emoji and 𝄞", "\\", "quote ' and \" and , and |"};
     private static final Instant[] TIMES = {Instant.parse("2024-02-29T23:59:59Z"), Instant.parse("1999-01-01T00:00:00Z"),
@@ -32,14 +33,15 @@ class PostgresCopyTextTest {
             rows.add(new Object[] {TEXTS[i % TEXTS.length], TIMES[i % TIMES.length], NUMBERS[i % NUMBERS.length],
                 (int) NUMBERS[i % NUMBERS.length], i % 2 == 0, null});
         }
-        PostgresCopyText text = new PostgresCopyText();
+        PostgresCopyBinary text = new PostgresCopyBinary(new int[] {Types.VARCHAR, Types.TIMESTAMP, Types.BIGINT, Types.INTEGER, Types.BOOLEAN, Types.VARCHAR});
         rows.forEach(text::appendRow);
 
         try (TestDatabase db = TestDatabases.create("postgresql"); Connection c = db.connect(); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE t (n SERIAL, s VARCHAR(200), ts TIMESTAMP(6), big BIGINT, small INT, b BOOLEAN, nothing VARCHAR(10))");
-            CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY t (s, ts, big, small, b, nothing) FROM STDIN");
+            CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY t (s, ts, big, small, b, nothing) FROM STDIN (FORMAT binary)");
+            PostgresCopyBinary.begin(copy);
             text.sendAll(copy);
-            assertThat(copy.endCopy()).isEqualTo(rows.size());
+            assertThat(PostgresCopyBinary.end(copy)).isEqualTo(rows.size());
 
             try (ResultSet rs = st.executeQuery("SELECT s, ts, big, small, b, nothing FROM t ORDER BY n")) {
                 for (Object[] row : rows) {
@@ -57,11 +59,20 @@ class PostgresCopyTextTest {
     }
 
     @Test
-    void aLoneSurrogateIsWrittenAsJavaWouldEncodeIt() {
+    void aLoneSurrogateIsStoredAsJavaWouldEncodeIt() throws Exception {
         String broken = "a\uD800b";
-        PostgresCopyText text = new PostgresCopyText();
+        PostgresCopyBinary text = new PostgresCopyBinary(new int[] {Types.VARCHAR});
         text.appendRow(new Object[] {broken});
-        assertThat(new String(text.bytes(), StandardCharsets.UTF_8)).isEqualTo(
-                new String((broken + "\n").getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+        try (TestDatabase db = TestDatabases.create("postgresql"); Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (s VARCHAR(20))");
+            CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY t (s) FROM STDIN (FORMAT binary)");
+            PostgresCopyBinary.begin(copy);
+            text.sendAll(copy);
+            PostgresCopyBinary.end(copy);
+            try (ResultSet rs = st.executeQuery("SELECT s FROM t")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo(new String(broken.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8));
+            }
+        }
     }
 }
