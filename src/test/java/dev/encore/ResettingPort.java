@@ -17,10 +17,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class ResettingPort implements AutoCloseable {
     private final ServerSocket server;
     private final AtomicInteger connections = new AtomicInteger();
+    private final Thread acceptor;
 
     private ResettingPort(ServerSocket server) {
         this.server = server;
-        Thread acceptor = new Thread(this::accept, "resetting-port");
+        this.acceptor = new Thread(this::accept, "resetting-port");
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -66,12 +67,20 @@ public final class ResettingPort implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses from now on, once the connection being reset (accepted before, counted already) is
+     * done: after this, {@link #connections()} no longer changes.
+     */
     @Override
     public void close() {
         try {
             server.close();
+            acceptor.join();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the port closed", e);
         }
     }
 }
