@@ -47,7 +47,7 @@ public final class HistoryWarmer implements AutoCloseable {
         try {
             long started = System.nanoTime();
             int streams = store.history(user).size();
-            LOG.info("Read the history of {} ({} streams) in {} ms, ahead of its first request", user, streams, (System.nanoTime() - started) / 1_000_000);
+            LOG.info("The history of {} ({} streams) was ready in {} ms, ahead of its first request", user, streams, (System.nanoTime() - started) / 1_000_000);
         } catch (SQLException | RuntimeException e) { // the first request will read it then
             LOG.warn("Could not read the history of {} ahead of time: {}", user, e.toString());
         }

@@ -10,12 +10,14 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 
 /** The SQL behind the insights: users, their histories (kept in memory), the catalogue, first plays. */
@@ -29,19 +31,26 @@ public final class InsightsStore {
             long openGaps) {
     }
 
-    // the natural key's index gives the time order; the catalogue is joined in memory (CatalogueSnapshot)
-    private static final String STREAMS = """
+    // the natural key's order (its index gives it); the catalogue is joined in memory (CatalogueSnapshot)
+    private static final String COLUMNS = """
             SELECT ts_utc, ms_played, kind, content_hash, track_uri, track_name, artist_name,
-                   album_name, show_name, episode_name, skipped, incognito
+                   album_name, show_name, episode_name, skipped, incognito, import_run_id
             FROM stream
-            WHERE user_id = ?
-            ORDER BY ts_utc""";
+            WHERE user_id = ?""";
+    private static final String ORDER = " ORDER BY ts_utc, ms_played, content_hash";
+    private static final String ALL_STREAMS = COLUMNS + ORDER;
+    private static final String STREAMS_BETWEEN = COLUMNS + " AND ts_utc >= ? AND ts_utc <= ?" + ORDER;
+    // H2 reads rows through the natural key's index with a look-up in the table for each, and in the
+    // table's own order several times faster (docs/benchmarks.md); sorting them in memory is cheap
+    private static final String ALL_STREAMS_IN_TABLE_ORDER = COLUMNS.replace("FROM stream", "FROM stream USE INDEX ()");
 
     private final DataSource dataSource;
     private final long maxCachedStreams;
     private final Map<String, ListeningHistory> histories = new java.util.LinkedHashMap<>(16, 0.75f, true);
     private final Map<String, Read> reading = new HashMap<>(); // guarded by histories
     private volatile CatalogueSnapshot catalogue;
+    private final AtomicLong fullReads = new AtomicLong();
+    private final AtomicLong extensions = new AtomicLong();
 
     public InsightsStore(DataSource dataSource, long maxCachedStreams) {
         this.dataSource = dataSource;
@@ -99,8 +108,9 @@ public final class InsightsStore {
         String version = version(user);
         Read read;
         boolean reader;
+        ListeningHistory cached;
         synchronized (histories) {
-            ListeningHistory cached = histories.get(user);
+            cached = histories.get(user);
             if (cached != null && cached.version().equals(version)) {
                 return cached;
             }
@@ -115,7 +125,7 @@ public final class InsightsStore {
             return read.awaited(user); // outside the lock, which the reader needs to finish
         }
         try {
-            ListeningHistory loaded = load(user, version);
+            ListeningHistory loaded = read(user, cached);
             synchronized (histories) {
                 reading.remove(user, read);
                 keep(user, loaded);
@@ -177,43 +187,144 @@ public final class InsightsStore {
     }
 
     /**
-     * Reads every stream of the user in time order. A million rows are never held by the
-     * database driver: PostgreSQL fetches them through a cursor (which needs a transaction), H2
-     * runs the query lazily (it would otherwise spool the result to disk beyond MAX_MEMORY_ROWS).
+     * The user's history as it is now: the stale copy with the streams of the runs loaded since
+     * it was read, when those runs only added streams (an export's next file, an hour's plays),
+     * or else every stream read again.
      */
-    private ListeningHistory load(String user, String version) throws SQLException {
-        List<ListenedStream> streams = new ArrayList<>();
-        Map<String, String> names = new HashMap<>(); // one String per distinct name
-        Map<Long, Long> keys = new HashMap<>();
+    private ListeningHistory read(String user, ListeningHistory stale) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            boolean h2 = c.getMetaData().getURL().startsWith("jdbc:h2:");
-            c.setAutoCommit(false);
-            if (h2) {
-                execute(c, "SET LAZY_QUERY_EXECUTION TRUE");
-            }
-            try (PreparedStatement ps = c.prepareStatement(STREAMS)) {
-                ps.setString(1, user);
-                ps.setFetchSize(10_000);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        streams.add(new ListenedStream(rs.getObject(1, LocalDateTime.class).toEpochSecond(ZoneOffset.UTC),
-                                rs.getInt(2), once(names, rs.getString(3)), keys.computeIfAbsent(rs.getLong(4), k -> k),
-                                once(names, rs.getString(5)),
-                                once(names, rs.getString(6)), once(names, rs.getString(7)), once(names, rs.getString(8)),
-                                once(names, rs.getString(9)), once(names, rs.getString(10)), bool(rs, 11), bool(rs, 12)));
-                    }
+            LoadedRuns now = LoadedRuns.of(c, user);
+            List<Instant[]> spans = stale == null ? null : now.addedSince(stale.runs());
+            if (spans != null) {
+                Streams added = new Streams(now, stale.runs());
+                for (Instant[] span : spans) {
+                    streams(c, STREAMS_BETWEEN, user, span, added);
                 }
+                ListeningHistory extended = stale.plus(now, added.micros(), added.streams());
+                if (extended != null) {
+                    extensions.incrementAndGet();
+                    return extended;
+                }
+            }
+            Streams all = new Streams(now, null);
+            if (scanPays(c, now)) {
+                streams(c, ALL_STREAMS_IN_TABLE_ORDER, user, null, all);
+                all.sort();
+            } else {
+                streams(c, ALL_STREAMS, user, null, all);
+            }
+            fullReads.incrementAndGet();
+            return new ListeningHistory(now, all.micros(), all.streams());
+        }
+    }
+
+    /**
+     * Whether reading the whole table in H2's own order beats the index: when the user's streams
+     * are a quarter of it or more, as with the embedded default's one or few people. (H2 counts a
+     * whole table at once; PostgreSQL chooses its plan itself.)
+     */
+    private static boolean scanPays(Connection c, LoadedRuns runs) throws SQLException {
+        if (!c.getMetaData().getURL().startsWith("jdbc:h2:")) {
+            return false;
+        }
+        try (java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM stream")) {
+            rs.next();
+            return runs.streamsEstimate() * 4 >= rs.getLong(1);
+        }
+    }
+
+    /**
+     * Reads the user's streams (those that ended within {@code span}, when given) in the natural
+     * key's order. Rows come a batch at a time, never all held by the driver: PostgreSQL fetches
+     * them through a cursor (which needs a transaction), H2 runs the query lazily (it would
+     * otherwise spool the result to disk beyond MAX_MEMORY_ROWS).
+     */
+    private static void streams(Connection c, String sql, String user, Instant[] span, Streams sink) throws SQLException {
+        boolean h2 = c.getMetaData().getURL().startsWith("jdbc:h2:");
+        c.setAutoCommit(false);
+        if (h2) {
+            execute(c, "SET LAZY_QUERY_EXECUTION TRUE");
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, user);
+            if (span != null) {
+                ps.setObject(2, LocalDateTime.ofInstant(span[0], ZoneOffset.UTC));
+                ps.setObject(3, LocalDateTime.ofInstant(span[1], ZoneOffset.UTC));
+            }
+            ps.setFetchSize(10_000);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    sink.add(rs);
+                }
+            }
+        } finally {
+            try {
+                c.rollback(); // read only
             } finally {
-                try {
-                    c.rollback(); // read only
-                } finally {
-                    if (h2) { // a session setting: the pool would hand it on to the next borrower
-                        execute(c, "SET LAZY_QUERY_EXECUTION FALSE");
-                    }
+                c.setAutoCommit(true);
+                if (h2) { // a session setting: the pool would hand it on to the next borrower
+                    execute(c, "SET LAZY_QUERY_EXECUTION FALSE");
                 }
             }
         }
-        return new ListeningHistory(version, streams.toArray(new ListenedStream[0]));
+    }
+
+    /**
+     * The streams read for a history: only those of the runs it is to hold (a run that finished
+     * while the rows were read is left for the next look), and not those of runs it holds already.
+     */
+    private static final class Streams {
+        private final LoadedRuns keep;
+        private final LoadedRuns held;
+        private final List<ListenedStream> streams = new ArrayList<>();
+        private long[] micros = new long[1024];
+        private final Map<String, String> names = new HashMap<>(); // one String per distinct name
+        private final Map<Long, Long> keys = new HashMap<>();
+
+        Streams(LoadedRuns keep, LoadedRuns held) {
+            this.keep = keep;
+            this.held = held;
+        }
+
+        void add(ResultSet rs) throws SQLException {
+            long run = rs.getLong(13);
+            if (!keep.contains(run) || held != null && held.contains(run)) {
+                return;
+            }
+            LocalDateTime end = rs.getObject(1, LocalDateTime.class);
+            long second = end.toEpochSecond(ZoneOffset.UTC);
+            if (streams.size() == micros.length) {
+                micros = Arrays.copyOf(micros, micros.length * 2);
+            }
+            micros[streams.size()] = second * 1_000_000L + end.getNano() / 1_000;
+            streams.add(new ListenedStream(second, rs.getInt(2), once(names, rs.getString(3)),
+                    keys.computeIfAbsent(rs.getLong(4), k -> k), once(names, rs.getString(5)),
+                    once(names, rs.getString(6)), once(names, rs.getString(7)), once(names, rs.getString(8)),
+                    once(names, rs.getString(9)), once(names, rs.getString(10)), bool(rs, 11), bool(rs, 12)));
+        }
+
+        /** Into the natural key's order, for rows read in another. */
+        void sort() {
+            record Keyed(long micros, ListenedStream stream) {
+            }
+            Keyed[] keyed = new Keyed[streams.size()];
+            for (int i = 0; i < keyed.length; i++) {
+                keyed[i] = new Keyed(micros[i], streams.get(i));
+            }
+            Arrays.sort(keyed, (a, b) -> ListeningHistory.compare(a.micros(), a.stream(), b.micros(), b.stream()));
+            for (int i = 0; i < keyed.length; i++) {
+                micros[i] = keyed[i].micros();
+                streams.set(i, keyed[i].stream());
+            }
+        }
+
+        long[] micros() {
+            return Arrays.copyOf(micros, streams.size());
+        }
+
+        ListenedStream[] streams() {
+            return streams.toArray(new ListenedStream[0]);
+        }
     }
 
     private static String once(Map<String, String> names, String name) {
@@ -224,6 +335,15 @@ public final class InsightsStore {
         try (java.sql.Statement st = c.createStatement()) {
             st.execute(sql);
         }
+    }
+
+    /** How many histories were read whole, and how many were brought up to date by reading a load's streams alone. */
+    long fullReads() {
+        return fullReads.get();
+    }
+
+    long extensions() {
+        return extensions.get();
     }
 
     /** The catalogue as enrichment has left it (reloaded only when it changed). */

@@ -263,6 +263,9 @@ public final class ExportImporter {
         String note = refusalNote(reader, name);
         store.finishRun(c, runId, RunStatus.LOADED, format.label(), counts, note, reader.rejections());
         store.noteReconciliation(c, runId, polled.newlyConfirmed(), polled.streamsDeleted() - polled.streamsInserted());
+        boolean added = written.inserted() > 0;
+        store.noteStreams(c, runId, added ? written.first() : null, added ? written.last() : null,
+                written.upgraded() > 0 || polled.changedStreams());
         c.commit();
         if (polled.newlyConfirmed() > 0) {
             LOG.info("{}: confirmed {} polled plays (the export's streams take their place)", PrintableNames.of(path), polled.newlyConfirmed());

@@ -74,6 +74,7 @@ public final class RawFileLoader {
                 RunCounts counts = new RunCounts(page.size(), loaded.inserted, Math.max(0, page.size() - loaded.inserted), 0);
                 store.finishRun(c, runId, RunStatus.LOADED, where.kind().format(), counts, loaded.note, List.of());
                 store.noteReconciliation(c, runId, loaded.confirmed, loaded.replaced);
+                store.noteStreams(c, runId, loaded.streamsFrom, loaded.streamsTo, loaded.replaced > 0);
                 c.commit();
                 LOG.info("{}: loaded {} of {} entries as new{}", PrintableNames.of(rawPath), loaded.inserted, page.size(),
                         loaded.note == null ? "" : " (" + loaded.note + ")");
@@ -95,8 +96,14 @@ public final class RawFileLoader {
         }
     }
 
-    /** What a page did: rows added, and for plays what reconciliation and the gap check said. */
-    private record Loaded(int inserted, int confirmed, int replaced, String note) {
+    /**
+     * What a page did: rows added, and for plays what reconciliation and the gap check said, and
+     * where in time the streams it added (if any) lie.
+     */
+    private record Loaded(int inserted, int confirmed, int replaced, String note, Instant streamsFrom, Instant streamsTo) {
+        static Loaded library(int added) {
+            return new Loaded(added, 0, 0, null, null, null);
+        }
     }
 
     private Loaded write(Connection c, RawZonePath where, Page page, long runId) throws SQLException {
@@ -115,12 +122,12 @@ public final class RawFileLoader {
         } else {
             added = LibraryStore.savedTracks(c, user, (RawPages.SavedTracks) page, fetched, runId);
         }
-        return new Loaded(added, 0, 0, null);
+        return Loaded.library(added);
     }
 
     private Loaded plays(Connection c, String user, RecentlyPlayed page, long runId) throws SQLException {
         if (page.plays().isEmpty()) {
-            return new Loaded(0, 0, 0, null);
+            return Loaded.library(0);
         }
         Instant newestStored = ListeningGaps.newestStream(c, user); // before this page adds any
         Instant oldest = page.plays().stream().map(PolledPlay::playedAt).min(Comparator.naturalOrder()).orElseThrow();
@@ -141,7 +148,10 @@ public final class RawFileLoader {
                     + "): plays between then and " + oldest + " may be missing; an export will fill this";
             LOG.warn("{}: {}", user, note);
         }
-        return new Loaded(r.streamsInserted(), r.newlyConfirmed(), r.streamsDeleted(), note);
+        // the streams reconciliation gave polled plays lie in the span it looked at
+        Instant[] span = reconciler.reach(oldest, newest);
+        return new Loaded(r.streamsInserted(), r.newlyConfirmed(), r.streamsDeleted(), note,
+                r.streamsInserted() > 0 ? span[0] : null, r.streamsInserted() > 0 ? span[1] : null);
     }
 
     /** A run that ends without rows, with the reason. */

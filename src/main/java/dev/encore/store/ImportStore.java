@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
 import javax.sql.DataSource;
@@ -151,6 +152,33 @@ public final class ImportStore {
             ps.setInt(2, replaced);
             ps.setLong(3, runId);
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Records, in the load's transaction, where the run's streams lie in time and whether it also
+     * changed or removed streams of other runs: what lets a history held in memory take in this
+     * run by reading its streams alone (InsightsStore).
+     *
+     * @param from the earliest end among the streams the run added, or null when it added none
+     * @param to   the latest such end
+     */
+    public void noteStreams(Connection c, long runId, Instant from, Instant to, boolean changedOthers) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE import_run SET streams_from = ?, streams_to = ?, streams_changed = ? WHERE import_run_id = ?")) {
+            setTimestamp(ps, 1, from);
+            setTimestamp(ps, 2, to);
+            ps.setBoolean(3, changedOthers);
+            ps.setLong(4, runId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void setTimestamp(PreparedStatement ps, int index, Instant at) throws SQLException {
+        if (at == null) {
+            ps.setNull(index, Types.TIMESTAMP);
+        } else {
+            ps.setObject(index, Database.utc(at));
         }
     }
 

@@ -112,7 +112,8 @@ public final class PlayReconciler {
      */
     public Result reconcile(Connection c, String user, Instant from, Instant to, ArtistFirstStreams firsts)
             throws SQLException {
-        List<Point> points = points(c, user, from.minus(reach), to.plus(reach));
+        Instant[] span = reach(from, to);
+        List<Point> points = points(c, user, span[0], span[1]);
         if (points.isEmpty()) {
             return Result.NONE;
         }
@@ -138,6 +139,11 @@ public final class PlayReconciler {
         points.removeIf(p -> p.confirmedStreamId != null && !loaded.contains(p.confirmedStreamId));
         Map<Point, Candidate> matching = match(points, candidates);
         return store(c, user, points, candidates, matching, firsts);
+    }
+
+    /** The polled plays that {@link #reconcile} of {@code [from, to]} looks at, and so the streams it may add, lie in this span. */
+    public Instant[] reach(Instant from, Instant to) {
+        return new Instant[] {from.minus(reach), to.plus(reach)};
     }
 
     /** The greedy one-to-one matching in time order (see the class comment). */

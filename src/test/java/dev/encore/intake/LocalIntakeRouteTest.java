@@ -134,7 +134,7 @@ class LocalIntakeRouteTest {
             awaitFile("processed/erin/history.json");
             long streams = db.count("SELECT COUNT(*) FROM stream WHERE user_id = 'erin'");
             await("the history read").atMost(WAIT).until(() -> log.text().contains(
-                    "Read the history of erin (" + streams + " streams)"));
+                    "The history of erin (" + streams + " streams) was ready"));
         }
     }
 

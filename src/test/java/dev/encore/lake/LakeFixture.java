@@ -15,15 +15,15 @@ import java.sql.SQLException;
 import java.time.Clock;
 
 /** A real database with the raw-file loader and the export importer over it, sharing one reconciliation rule. */
-final class LakeFixture implements AutoCloseable {
-    final TestDatabase db;
-    final Database database;
+public final class LakeFixture implements AutoCloseable {
+    public final TestDatabase db;
+    public final Database database;
     final RawFileLoader loader;
     final ExportImporter importer;
     private final Path tmp;
     private int exportFiles;
 
-    LakeFixture(String kind, Path tmp) throws SQLException {
+    public LakeFixture(String kind, Path tmp) throws SQLException {
         this.db = TestDatabases.create(kind);
         this.database = Database.open(db.url(), db.user(), "", 3);
         this.tmp = tmp;
@@ -34,19 +34,19 @@ final class LakeFixture implements AutoCloseable {
         this.importer = new ExportImporter(database, store, ZipLimits.DEFAULT, 500, reconciler, gaps);
     }
 
-    FileReport raw(String path, byte[] content) throws SQLException {
+    public FileReport raw(String path, byte[] content) throws SQLException {
         return loader.load(content, path);
     }
 
     /** Loads an export file (its name decides the format detection, as Spotify names them). */
-    FileReport export(String user, String fileName, byte[] content) throws Exception {
+    public FileReport export(String user, String fileName, byte[] content) throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("export-" + (++exportFiles)));
         Path file = dir.resolve(fileName);
         Files.write(file, content);
         return importer.importFile(file, user + "/" + fileName, user, "cli");
     }
 
-    long count(String sql, Object... parameters) {
+    public long count(String sql, Object... parameters) {
         return db.count(sql, parameters);
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  * FakeSpotify shapes it; paging and cursor-paging objects with href, limit, next, cursors), and
  * the raw-zone paths of docs/raw-zone.md.
  */
-final class SpotifyAnswers {
+public final class SpotifyAnswers {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final String API = "https://api.spotify.com/v1";
     private static final DateTimeFormatter FOLDER = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH").withZone(ZoneOffset.UTC);
@@ -24,18 +24,18 @@ final class SpotifyAnswers {
     }
 
     /** A track as recently-played and the other endpoints carry it. */
-    record Track(String id, String name, String artist, String album, int durationMs, String isrc) {
-        String uri() {
+    public record Track(String id, String name, String artist, String album, int durationMs, String isrc) {
+        public String uri() {
             return "spotify:track:" + id;
         }
     }
 
     /** One play: the track and Spotify's played_at; context a playlist URI or null. */
-    record Play(Track track, Instant playedAt, String playlistContext) {
+    public record Play(Track track, Instant playedAt, String playlistContext) {
     }
 
     /** {@code raw/spotify/<kind>/<user>/yyyy/MM/dd/HH/<fetched>[_<detail>].json} */
-    static String path(String kind, String user, Instant fetched, String detail) {
+    public static String path(String kind, String user, Instant fetched, String detail) {
         return "raw/spotify/" + kind + "/" + user + "/" + FOLDER.format(fetched) + "/" + FETCHED.format(fetched)
                 + (detail == null ? "" : "_" + detail) + ".json";
     }
@@ -82,7 +82,7 @@ final class SpotifyAnswers {
     }
 
     /** {@code GET /v1/me/player/recently-played?limit=<limit>}: newest first, as Spotify sends it. */
-    static byte[] recentlyPlayed(int limit, List<Play> plays) {
+    public static byte[] recentlyPlayed(int limit, List<Play> plays) {
         ObjectNode page = JSON.createObjectNode();
         ArrayNode items = page.putArray("items");
         List<Play> newestFirst = plays.stream().sorted((a, b) -> b.playedAt().compareTo(a.playedAt())).toList();
@@ -213,7 +213,7 @@ final class SpotifyAnswers {
     }
 
     /** An extended-history export record (Streaming_History_Audio_*.json) of a music stream. */
-    static ObjectNode exportRecord(Track t, Instant endedAt, int msPlayed, String platform) {
+    public static ObjectNode exportRecord(Track t, Instant endedAt, int msPlayed, String platform) {
         ObjectNode r = JSON.createObjectNode();
         r.put("ts", DateTimeFormatter.ISO_INSTANT.format(endedAt));
         r.put("platform", platform);
@@ -242,7 +242,7 @@ final class SpotifyAnswers {
     }
 
     /** An account-data record (StreamingHistory_music_N.json): end to the minute, names only. */
-    static ObjectNode accountRecord(Track t, String endTime, int msPlayed) {
+    public static ObjectNode accountRecord(Track t, String endTime, int msPlayed) {
         ObjectNode r = JSON.createObjectNode();
         r.put("endTime", endTime);
         r.put("artistName", t.artist());
@@ -251,7 +251,7 @@ final class SpotifyAnswers {
         return r;
     }
 
-    static byte[] array(List<ObjectNode> records) {
+    public static byte[] array(List<ObjectNode> records) {
         ArrayNode a = JSON.createArrayNode();
         records.forEach(a::add);
         return bytes(a);
