@@ -1,5 +1,6 @@
 package dev.encore.insights;
 
+import dev.encore.lake.RawKind;
 import dev.encore.store.ArtistFirstStreams;
 import dev.encore.store.RunStatus;
 import java.sql.Connection;
@@ -69,10 +70,14 @@ public final class InsightsStore {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT u.user_id, u.time_zone,
                            (SELECT COALESCE(SUM(r.records_inserted - r.records_replaced), 0) FROM import_run r
-                            WHERE r.user_id = u.user_id AND r.status = ?),
+                            WHERE r.user_id = u.user_id AND r.status = ?
+                              AND (r.format IS NULL OR r.format NOT LIKE ? OR r.format = ?)),
                            (SELECT COUNT(*) FROM listening_gap g WHERE g.user_id = u.user_id AND g.closed_at IS NULL)
                     FROM app_user u ORDER BY u.user_id""")) {
                 ps.setString(1, RunStatus.LOADED.dbValue());
+                // a library page (playlists, tops, saved tracks) counts the rows of its own tables
+                ps.setString(2, RawKind.API_FORMAT_PREFIX + "%");
+                ps.setString(3, RawKind.RECENTLY_PLAYED.format());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         users.add(new UserSummary(rs.getString(1), rs.getLong(3), null, null, rs.getString(2), rs.getLong(4)));

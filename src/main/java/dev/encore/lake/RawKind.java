@@ -32,9 +32,12 @@ public enum RawKind {
         return detailName;
     }
 
+    /** How {@code import_run.format} of every raw kind begins. */
+    public static final String API_FORMAT_PREFIX = "spotify-api:";
+
     /** What {@code import_run.format} says of a file of this kind. */
     public String format() {
-        return "spotify-api:" + folder;
+        return API_FORMAT_PREFIX + folder;
     }
 
     static RawKind fromFolder(String folder) {

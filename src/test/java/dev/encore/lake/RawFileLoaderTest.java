@@ -83,6 +83,9 @@ class RawFileLoaderTest {
         assertThat(f.count("SELECT COUNT(*) FROM import_run WHERE source_kind = 'api' AND format = 'spotify-api:recently-played' "
                 + "AND status = 'loaded' AND records_read = 3 AND records_inserted = 3")).isEqualTo(1);
         assertThat(f.count("SELECT COUNT(*) FROM artist_first_stream WHERE user_id = 'ana' AND artist_key = 'rick astley'")).isEqualTo(1);
+        // GET /api/users counts the three plays, not the library rows the other runs added
+        assertThat(new dev.encore.insights.InsightsStore(f.database.dataSource(), 1_000).users())
+                .filteredOn(u -> u.user().equals("ana")).singleElement().extracting(u -> u.streams()).isEqualTo(3L);
 
         assertThat(f.count("SELECT COUNT(*) FROM playlist WHERE user_id = 'ana'")).isEqualTo(2);
         assertThat(f.count("SELECT items_total FROM playlist WHERE playlist_id = '5ABHKGoOzxkaa28ttQV9sE' AND is_collaborative = TRUE "
