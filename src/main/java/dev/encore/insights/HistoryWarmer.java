@@ -42,6 +42,18 @@ public final class HistoryWarmer implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks for the histories that fit into the cache to be read, the most recently loaded users
+     * first (after a start, so that the first Wrapped is answered from memory); returns at once.
+     */
+    public void warmRecent() {
+        try {
+            store.usersThatFit().forEach(this::warmSoon);
+        } catch (SQLException e) {
+            LOG.warn("Could not list the users whose histories to read ahead: {}", e.toString());
+        }
+    }
+
     private void warm(String user) {
         waiting.remove(user); // before reading, so that a load finishing meanwhile asks again
         try {

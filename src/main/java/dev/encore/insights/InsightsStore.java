@@ -32,6 +32,14 @@ public final class InsightsStore {
             long openGaps) {
     }
 
+    private static final String USERS = """
+            SELECT u.user_id, u.time_zone,
+                   (SELECT COALESCE(SUM(r.records_inserted - r.records_replaced), 0) FROM import_run r
+                    WHERE r.user_id = u.user_id AND r.status = ?
+                      AND (r.format IS NULL OR r.format NOT LIKE ? OR r.format = ?)),
+                   (SELECT COUNT(*) FROM listening_gap g WHERE g.user_id = u.user_id AND g.closed_at IS NULL)
+            FROM app_user u""";
+
     // the natural key's order (its index gives it); the catalogue is joined in memory (CatalogueSnapshot)
     private static final String COLUMNS = """
             SELECT ts_utc, ms_played, kind, content_hash, track_uri, track_name, artist_name,
@@ -65,15 +73,15 @@ public final class InsightsStore {
      * stream are the two ends of the natural key's index.
      */
     public List<UserSummary> users() throws SQLException {
+        return users(true);
+    }
+
+    /** @param withExtent with the first and last stream, in user order; else without, the latest loaded first */
+    private List<UserSummary> users(boolean withExtent) throws SQLException {
         List<UserSummary> users = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement ps = c.prepareStatement("""
-                    SELECT u.user_id, u.time_zone,
-                           (SELECT COALESCE(SUM(r.records_inserted - r.records_replaced), 0) FROM import_run r
-                            WHERE r.user_id = u.user_id AND r.status = ?
-                              AND (r.format IS NULL OR r.format NOT LIKE ? OR r.format = ?)),
-                           (SELECT COUNT(*) FROM listening_gap g WHERE g.user_id = u.user_id AND g.closed_at IS NULL)
-                    FROM app_user u ORDER BY u.user_id""")) {
+            try (PreparedStatement ps = c.prepareStatement(withExtent ? USERS + " ORDER BY u.user_id"
+                    : USERS + " ORDER BY CASE WHEN u.last_import_at IS NULL THEN 1 ELSE 0 END, u.last_import_at DESC")) {
                 ps.setString(1, RunStatus.LOADED.dbValue());
                 // a library page (playlists, tops, saved tracks) counts the rows of its own tables
                 ps.setString(2, RawKind.API_FORMAT_PREFIX + "%");
@@ -84,13 +92,32 @@ public final class InsightsStore {
                     }
                 }
             }
-            List<UserSummary> withExtent = new ArrayList<>(users.size());
+            if (!withExtent) {
+                return users;
+            }
+            List<UserSummary> extended = new ArrayList<>(users.size());
             for (UserSummary u : users) {
-                withExtent.add(new UserSummary(u.user(), u.streams(), text(edge(c, u.user(), "ASC")),
+                extended.add(new UserSummary(u.user(), u.streams(), text(edge(c, u.user(), "ASC")),
                         text(edge(c, u.user(), "DESC")), u.timeZone(), u.openGaps()));
             }
-            return withExtent;
+            return extended;
         }
+    }
+
+    /**
+     * The users whose histories fit into the cache together, the most recently loaded first: the
+     * ones to read ahead after a start ({@link HistoryWarmer#warmRecent}).
+     */
+    public List<String> usersThatFit() throws SQLException {
+        List<String> fit = new ArrayList<>();
+        long total = 0;
+        for (UserSummary u : users(false)) {
+            if (u.streams() > 0 && total + u.streams() <= maxCachedStreams) {
+                fit.add(u.user());
+                total += u.streams();
+            }
+        }
+        return fit;
     }
 
     private static Instant edge(Connection c, String user, String direction) throws SQLException {

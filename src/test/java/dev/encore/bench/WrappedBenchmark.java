@@ -95,11 +95,11 @@ public final class WrappedBenchmark {
                 app.count("SELECT COUNT(*) FROM (SELECT 1 FROM stream LIMIT 1) x"); // connection check
             }
             HttpClient http = HttpClient.newHttpClient();
-            // the first request reads the whole history into memory; later ones reuse it
+            // the first request waits for the read of the whole history the start began; later ones reuse it
             long cold = System.nanoTime();
             HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                     + "/api/users/" + USER + "/wrapped?period=year:" + year)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            System.out.printf(Locale.ROOT, "first request after start (reads the whole history): %.0f ms, status %d%n",
+            System.out.printf(Locale.ROOT, "first request after start (the start's read-ahead of the history under way): %.0f ms, status %d%n",
                     (System.nanoTime() - cold) / 1e6, first.statusCode());
             System.out.printf(Locale.ROOT, "%-44s %9s %9s %9s %9s %8s%n", "query", "streams", "p50 ms", "p95 ms", "max ms", "bytes");
             for (String query : List.of("period=year:" + year, "period=wrapped:" + year + "&rank=plays",

@@ -17,6 +17,7 @@ import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,6 +196,32 @@ class HistoryUpdatesTest {
         assertThat(f.export("zed", "Streaming_History_Audio_2025_z.json", SpotifyAnswers.array(many)).outcome())
                 .isEqualTo(Outcome.LOADED);
         assertThat(streams(store().history(USER))).isEqualTo(readInTableOrder);
+    }
+
+    @org.junit.jupiter.api.Test
+    void afterAStartTheHistoriesThatFitAreReadAheadTheLatestLoadedFirst() throws Exception {
+        f = new LakeFixture("h2", tmp);
+        export(at(0, A, 180_000), at(600, B, 200_000), at(1200, C, 30_000), at(1800, A, 90_000)); // noor: 4
+        for (String user : List.of("zed", "amy")) { // zed: 2, then amy: 5, the latest
+            List<ObjectNode> records = new ArrayList<>();
+            for (int i = 0; i < (user.equals("zed") ? 2 : 5); i++) {
+                records.add(at(i * 600L, C, 100_000 + i));
+            }
+            assertThat(f.export(user, "Streaming_History_Audio_2025_" + user + ".json", SpotifyAnswers.array(records))
+                    .outcome()).isEqualTo(Outcome.LOADED);
+        }
+        assertThat(new InsightsStore(f.database.dataSource(), 8).usersThatFit()).containsExactly("amy", "zed");
+        assertThat(new InsightsStore(f.database.dataSource(), 11).usersThatFit()).containsExactly("amy", "zed", "noor");
+
+        try (dev.encore.LogCapture log = dev.encore.LogCapture.open();
+             dev.encore.EncoreApp app = dev.encore.EncoreApp.start(f.db.url(), f.db.user(), java.util.Map.of(
+                     "camel.server.port", Integer.toString(dev.encore.EncoreApp.freePort()), "encore.local.enabled", "false",
+                     "encore.enrich.scheduled", "false", "encore.insights.cache-max-streams", "8"))) {
+            org.awaitility.Awaitility.await("the read ahead").atMost(Duration.ofMinutes(1)).until(() ->
+                    log.text().contains("The history of zed (2 streams) was ready"));
+            assertThat(log.text()).contains("The history of amy (5 streams) was ready")
+                    .doesNotContain("The history of noor");
+        }
     }
 
     private InsightsStore store() {
