@@ -36,31 +36,70 @@ public final class ArtistFirstStreams {
         }
     }
 
-    /** Writes what the file added, inside the import's transaction: new artists, and earlier first streams. */
+    /**
+     * Writes what the file added, inside the import's transaction (which holds the user's lock):
+     * new artists, and earlier first streams. The user's stored rows are read once and compared
+     * here, so that an export's later files, whose artists are mostly known and heard later, write
+     * only what they change, not a statement per artist.
+     */
     public void save(Connection c, String user) throws SQLException {
         if (firsts.isEmpty()) {
             return;
         }
+        // as the table keys them (two names of one hash would be one row: the earlier first wins)
+        Map<StoredKey, Map.Entry<String, Instant>> found = new HashMap<>();
+        for (Map.Entry<Key, Instant> e : firsts.entrySet()) {
+            Key k = e.getKey();
+            found.merge(new StoredKey(hash(k.artist()), k.kind(), k.privateSession() ? 1 : 0), Map.entry(k.artist(), e.getValue()),
+                    (a, b) -> a.getValue().isBefore(b.getValue()) ? a : b);
+        }
+        Map<StoredKey, Instant> stored = stored(c, user);
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO artist_first_stream "
-                + "(user_id, artist_hash, kind, private_session, artist_key, first_ts_utc) SELECT ?, ?, ?, ?, ?, ? "
-                + "WHERE NOT EXISTS (SELECT 1 FROM artist_first_stream WHERE user_id = ? AND artist_hash = ? "
-                + "AND kind = ? AND private_session = ?)");
+                + "(user_id, artist_hash, kind, private_session, artist_key, first_ts_utc) VALUES (?, ?, ?, ?, ?, ?)");
                 PreparedStatement earlier = c.prepareStatement("UPDATE artist_first_stream SET first_ts_utc = ? "
-                        + "WHERE user_id = ? AND artist_hash = ? AND kind = ? AND private_session = ? AND first_ts_utc > ?")) {
-            for (Map.Entry<Key, Instant> e : firsts.entrySet()) {
-                Key k = e.getKey();
-                long hash = hash(k.artist());
-                int session = k.privateSession() ? 1 : 0;
-                LocalDateTime first = Database.utc(e.getValue());
-                bind(insert, user, hash, k.kind(), session, k.artist(), first, user, hash, k.kind(), session);
-                insert.addBatch();
-                bind(earlier, first, user, hash, k.kind(), session, first);
-                earlier.addBatch();
+                        + "WHERE user_id = ? AND artist_hash = ? AND kind = ? AND private_session = ?")) {
+            int inserts = 0, updates = 0;
+            for (Map.Entry<StoredKey, Map.Entry<String, Instant>> e : found.entrySet()) {
+                StoredKey key = e.getKey();
+                Instant known = stored.get(key);
+                LocalDateTime first = Database.utc(e.getValue().getValue());
+                if (known == null) {
+                    bind(insert, user, key.hash(), key.kind(), key.session(), e.getValue().getKey(), first);
+                    insert.addBatch();
+                    inserts++;
+                } else if (e.getValue().getValue().isBefore(known)) {
+                    bind(earlier, first, user, key.hash(), key.kind(), key.session());
+                    earlier.addBatch();
+                    updates++;
+                }
             }
-            insert.executeBatch();
-            earlier.executeBatch();
+            if (inserts > 0) {
+                insert.executeBatch();
+            }
+            if (updates > 0) {
+                earlier.executeBatch();
+            }
         }
         firsts.clear();
+    }
+
+    /** A stored row's key: the artist by its hash, as the table holds it. */
+    private record StoredKey(long hash, String kind, int session) {
+    }
+
+    private static Map<StoredKey, Instant> stored(Connection c, String user) throws SQLException {
+        Map<StoredKey, Instant> stored = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT artist_hash, kind, private_session, first_ts_utc "
+                + "FROM artist_first_stream WHERE user_id = ?")) {
+            ps.setString(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stored.put(new StoredKey(rs.getLong(1), rs.getString(2), rs.getInt(3)),
+                            rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC));
+                }
+            }
+        }
+        return stored;
     }
 
     /**
