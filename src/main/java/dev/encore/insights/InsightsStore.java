@@ -35,10 +35,9 @@ public final class InsightsStore {
     private static final String USERS = """
             SELECT u.user_id, u.time_zone,
                    (SELECT COALESCE(SUM(r.records_inserted - r.records_replaced), 0) FROM import_run r
-                    WHERE r.user_id = u.user_id AND r.status = ?
-                      AND (r.format IS NULL OR r.format NOT LIKE ? OR r.format = ?)),
+                    WHERE r.user_id = u.user_id AND r.status = ? AND %s),
                    (SELECT COUNT(*) FROM listening_gap g WHERE g.user_id = u.user_id AND g.closed_at IS NULL)
-            FROM app_user u""";
+            FROM app_user u""".formatted(RawKind.countsStreams("r.format"));
 
     // the natural key's order (its index gives it); the catalogue is joined in memory (CatalogueSnapshot)
     private static final String COLUMNS = """
@@ -83,9 +82,6 @@ public final class InsightsStore {
             try (PreparedStatement ps = c.prepareStatement(withExtent ? USERS + " ORDER BY u.user_id"
                     : USERS + " ORDER BY CASE WHEN u.last_import_at IS NULL THEN 1 ELSE 0 END, u.last_import_at DESC")) {
                 ps.setString(1, RunStatus.LOADED.dbValue());
-                // a library page (playlists, tops, saved tracks) counts the rows of its own tables
-                ps.setString(2, RawKind.API_FORMAT_PREFIX + "%");
-                ps.setString(3, RawKind.RECENTLY_PLAYED.format());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         users.add(new UserSummary(rs.getString(1), rs.getLong(3), null, null, rs.getString(2), rs.getLong(4)));

@@ -35,6 +35,17 @@ public enum RawKind {
     /** How {@code import_run.format} of every raw kind begins. */
     public static final String API_FORMAT_PREFIX = "spotify-api:";
 
+    /**
+     * SQL that holds for the runs whose counts are streams: all but the library pages (playlists,
+     * tops, saved tracks), which count rows of their own tables.
+     *
+     * @param formatColumn the {@code import_run.format} column, as the query names it
+     */
+    public static String countsStreams(String formatColumn) {
+        return "(" + formatColumn + " IS NULL OR " + formatColumn + " NOT LIKE '" + API_FORMAT_PREFIX + "%' OR "
+                + formatColumn + " = '" + RECENTLY_PLAYED.format() + "')";
+    }
+
     /** What {@code import_run.format} says of a file of this kind. */
     public String format() {
         return API_FORMAT_PREFIX + folder;

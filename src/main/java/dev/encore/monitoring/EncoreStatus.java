@@ -1,6 +1,7 @@
 package dev.encore.monitoring;
 
 import dev.encore.curated.CuratedStatus;
+import dev.encore.lake.RawKind;
 import dev.encore.spotify.EnrichmentStats;
 import dev.encore.spotify.SpotifyPause;
 import java.lang.management.ManagementFactory;
@@ -72,7 +73,8 @@ public final class EncoreStatus implements EncoreStatusMXBean {
 
     @Override
     public long getRecordsLoaded() {
-        return count("SELECT COALESCE(SUM(CAST(records_inserted AS BIGINT)), 0) FROM import_run WHERE status = 'loaded'");
+        return count("SELECT COALESCE(SUM(CAST(records_inserted AS BIGINT)), 0) FROM import_run WHERE status = 'loaded' AND "
+                + RawKind.countsStreams("format"));
     }
 
     @Override

@@ -86,6 +86,8 @@ class RawFileLoaderTest {
         // GET /api/users counts the three plays, not the library rows the other runs added
         assertThat(new dev.encore.insights.InsightsStore(f.database.dataSource(), 1_000).users())
                 .filteredOn(u -> u.user().equals("ana")).singleElement().extracting(u -> u.streams()).isEqualTo(3L);
+        assertThat(new dev.encore.monitoring.EncoreStatus(f.database.dataSource(), null, null, null).getRecordsLoaded())
+                .as("the streams added, as JMX tells them").isEqualTo(3);
 
         assertThat(f.count("SELECT COUNT(*) FROM playlist WHERE user_id = 'ana'")).isEqualTo(2);
         assertThat(f.count("SELECT items_total FROM playlist WHERE playlist_id = '5ABHKGoOzxkaa28ttQV9sE' AND is_collaborative = TRUE "
