@@ -4,11 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import java.io.PrintWriter;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +13,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 
@@ -164,35 +158,14 @@ class HistoryReadsTest {
         }
 
         private DataSource dataSource() {
-            InvocationHandler sources = (proxy, method, args) -> switch (method.getName()) {
-                case "getConnection" -> counted(java.sql.DriverManager.getConnection(url, user, password));
-                case "getLogWriter" -> (PrintWriter) null;
-                case "getLoginTimeout" -> 0;
-                case "getParentLogger" -> Logger.getGlobal();
-                case "isWrapperFor" -> false;
-                default -> throw new UnsupportedOperationException(method.getName());
-            };
-            return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
-                    sources);
-        }
-
-        private Connection counted(Connection c) {
-            InvocationHandler calls = (proxy, method, args) -> {
-                // InsightsStore's read of a whole history, and nothing else, selects these columns
-                if (method.getName().equals("prepareStatement") && ((String) args[0]).contains("ms_played, kind, content_hash") && !((String) args[0]).contains("ts_utc >=")) {
+            return WatchedStatements.around(() -> java.sql.DriverManager.getConnection(url, user, password), sql -> {
+                if (WatchedStatements.readsAWholeHistory(sql)) {
                     started.incrementAndGet();
                     if (!gate.await(1, TimeUnit.MINUTES)) {
                         throw new SQLException("the test never released the read");
                     }
                 }
-                try {
-                    return method.invoke(c, args);
-                } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                }
-            };
-            return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
-                    calls);
+            });
         }
     }
 }

@@ -10,10 +10,6 @@ import dev.encore.lake.LakeFixture;
 import dev.encore.lake.SpotifyAnswers;
 import dev.encore.lake.SpotifyAnswers.Play;
 import dev.encore.lake.SpotifyAnswers.Track;
-import java.io.PrintWriter;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -24,7 +20,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -265,34 +260,13 @@ class HistoryUpdatesTest {
 
     /** The source, with the whole-history read held (its runs already looked at) until the test lets it go. */
     private static DataSource heldAtTheWholeRead(DataSource source, CountDownLatch held, CountDownLatch release) {
-        InvocationHandler sources = (proxy, method, args) -> switch (method.getName()) {
-            case "getConnection" -> holding(source.getConnection(), held, release);
-            case "getLogWriter" -> (PrintWriter) null;
-            case "getLoginTimeout" -> 0;
-            case "getParentLogger" -> Logger.getGlobal();
-            case "isWrapperFor" -> false;
-            default -> throw new UnsupportedOperationException(method.getName());
-        };
-        return (DataSource) Proxy.newProxyInstance(HistoryUpdatesTest.class.getClassLoader(),
-                new Class<?>[] {DataSource.class}, sources);
-    }
-
-    private static Connection holding(Connection c, CountDownLatch held, CountDownLatch release) {
-        InvocationHandler calls = (proxy, method, args) -> {
-            if (method.getName().equals("prepareStatement") && ((String) args[0]).contains("import_run_id\nFROM stream")
-                    && !((String) args[0]).contains("ts_utc >=") && held.getCount() > 0) {
+        return WatchedStatements.around(source::getConnection, sql -> {
+            if (WatchedStatements.readsAWholeHistory(sql) && held.getCount() > 0) {
                 held.countDown();
                 if (!release.await(1, TimeUnit.MINUTES)) {
                     throw new SQLException("the test never let the read go on");
                 }
             }
-            try {
-                return method.invoke(c, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return (Connection) Proxy.newProxyInstance(HistoryUpdatesTest.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, calls);
+        });
     }
 }
