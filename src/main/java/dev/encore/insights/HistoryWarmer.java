@@ -20,6 +20,7 @@ public final class HistoryWarmer implements AutoCloseable {
 
     private final InsightsStore store;
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "encore-history-warmer");
         t.setDaemon(true);
@@ -56,6 +57,9 @@ public final class HistoryWarmer implements AutoCloseable {
 
     private void warm(String user) {
         waiting.remove(user); // before reading, so that a load finishing meanwhile asks again
+        if (closed) {
+            return;
+        }
         try {
             long started = System.nanoTime();
             int streams = store.history(user).size();
@@ -65,8 +69,14 @@ public final class HistoryWarmer implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads nothing more. A read under way is left to end (or to fail when the pool closes its
+     * connection), not interrupted: an interrupt closes the file of an embedded H2 database under
+     * everyone who uses it.
+     */
     @Override
     public void close() {
-        thread.shutdownNow();
+        closed = true;
+        thread.shutdown();
     }
 }

@@ -78,6 +78,23 @@ class HistoryReadsTest {
         }
     }
 
+    @Test
+    void closingTheWarmStepLetsItsReadEndAndStartsNoOther() throws Exception {
+        Reads reads = new Reads(true);
+        InsightsStore store = reads.store();
+        HistoryWarmer warmer = new HistoryWarmer(store);
+        warmer.warmSoon("lena");
+        await().atMost(WAIT).until(() -> reads.started() == 1);
+        warmer.warmSoon("cee"); // waits in the queue behind lena's read
+
+        warmer.close(); // an interrupt would end the read under way (and close an H2 file under others)
+        reads.release();
+        warmer.warmSoon("efr");
+
+        await().atMost(WAIT).until(() -> store.history("lena").size() > 0);
+        assertThat(reads.started()).as("lena's read ended and was kept; cee's and efr's never began").isEqualTo(1);
+    }
+
     private static InsightsApi api(Reads reads, InsightsStore store, WrappedSlots slots) {
         return new InsightsApi(store, new ReportingZones(reads.dataSource(), UTC),
                 new ListeningRules(30_000, Set.of("music", "unknown"), false), Clock.systemUTC(), slots);
