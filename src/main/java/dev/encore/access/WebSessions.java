@@ -1,5 +1,6 @@
 package dev.encore.access;
 
+import dev.encore.store.Database;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -92,9 +93,9 @@ public final class WebSessions {
                     }
                     user = rs.getString(1);
                     admin = rs.getBoolean(2);
-                    created = instant(rs, 3);
-                    lastSeen = instant(rs, 4);
-                    if (!now.isBefore(instant(rs, 5))) {
+                    created = Database.instant(rs, 3);
+                    lastSeen = Database.instant(rs, 4);
+                    if (!now.isBefore(Database.instant(rs, 5))) {
                         return Optional.empty();
                     }
                 }
@@ -144,7 +145,4 @@ public final class WebSessions {
         return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        return rs.getObject(column, LocalDateTime.class).toInstant(ZoneOffset.UTC);
-    }
 }

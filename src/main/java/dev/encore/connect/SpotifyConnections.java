@@ -19,8 +19,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -206,7 +204,7 @@ public final class SpotifyConnections implements UserTokens {
                 boolean connected = CONNECTED.equals(rs.getString(2));
                 all.put(rs.getString(1), new ConnectionStatus(connected ? "connected" : "needs_reconnect",
                         rs.getString(3), rs.getString(4), scopes(rs.getString(5)),
-                        text(instant(rs, 6)), text(instant(rs, 7)), rs.getString(8)));
+                        text(Database.instant(rs, 6)), text(Database.instant(rs, 7)), rs.getString(8)));
             }
         }
         return all;
@@ -310,10 +308,6 @@ public final class SpotifyConnections implements UserTokens {
         }
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        LocalDateTime t = rs.getObject(column, LocalDateTime.class);
-        return t == null ? null : t.toInstant(ZoneOffset.UTC);
-    }
 
     private static List<String> scopes(String spaceSeparated) {
         return spaceSeparated.isBlank() ? List.of() : Arrays.asList(spaceSeparated.trim().split("\\s+"));

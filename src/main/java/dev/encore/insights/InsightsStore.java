@@ -2,6 +2,8 @@ package dev.encore.insights;
 
 import dev.encore.lake.RawKind;
 import dev.encore.store.ArtistFirstStreams;
+import dev.encore.store.Database;
+import dev.encore.store.Dialect;
 import dev.encore.store.RunStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -121,7 +123,7 @@ public final class InsightsStore {
                 + direction + " OFFSET 0 ROWS FETCH NEXT 1 ROWS ONLY")) {
             ps.setString(1, user);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? instant(rs, 1) : null;
+                return rs.next() ? Database.instant(rs, 1) : null;
             }
         }
     }
@@ -221,12 +223,13 @@ public final class InsightsStore {
      */
     private ListeningHistory read(String user, ListeningHistory stale) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
+            boolean h2 = Dialect.fromJdbcUrl(c.getMetaData().getURL()) == Dialect.H2;
             LoadedRuns now = LoadedRuns.of(c, user);
             List<Instant[]> spans = stale == null ? null : now.addedSince(stale.runs());
             if (spans != null) {
                 Streams added = new Streams(now, stale.runs());
                 for (Instant[] span : spans) {
-                    streams(c, STREAMS_BETWEEN, user, span, added);
+                    streams(c, h2, STREAMS_BETWEEN, user, span, added);
                 }
                 ListeningHistory extended = stale.plus(now, added.micros(), added.streams());
                 if (extended != null) {
@@ -235,11 +238,11 @@ public final class InsightsStore {
                 }
             }
             Streams all = new Streams(now, null);
-            if (scanPays(c, now)) {
-                streams(c, ALL_STREAMS_IN_TABLE_ORDER, user, null, all);
+            if (h2 && scanPays(c, now)) {
+                streams(c, true, ALL_STREAMS_IN_TABLE_ORDER, user, null, all);
                 all.sort();
             } else {
-                streams(c, ALL_STREAMS, user, null, all);
+                streams(c, h2, ALL_STREAMS, user, null, all);
             }
             fullReads.incrementAndGet();
             return new ListeningHistory(now, all.micros(), all.streams());
@@ -247,14 +250,11 @@ public final class InsightsStore {
     }
 
     /**
-     * Whether reading the whole table in H2's own order beats the index: when the user's streams
+     * Whether reading the whole H2 table in its own order beats the index: when the user's streams
      * are a quarter of it or more, as with the embedded default's one or few people. (H2 counts a
      * whole table at once; PostgreSQL chooses its plan itself.)
      */
     private static boolean scanPays(Connection c, LoadedRuns runs) throws SQLException {
-        if (!c.getMetaData().getURL().startsWith("jdbc:h2:")) {
-            return false;
-        }
         try (java.sql.Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM stream")) {
             rs.next();
             return runs.streamsEstimate() * 4 >= rs.getLong(1);
@@ -267,8 +267,8 @@ public final class InsightsStore {
      * them through a cursor (which needs a transaction), H2 runs the query lazily (it would
      * otherwise spool the result to disk beyond MAX_MEMORY_ROWS).
      */
-    private static void streams(Connection c, String sql, String user, Instant[] span, Streams sink) throws SQLException {
-        boolean h2 = c.getMetaData().getURL().startsWith("jdbc:h2:");
+    private static void streams(Connection c, boolean h2, String sql, String user, Instant[] span, Streams sink)
+            throws SQLException {
         c.setAutoCommit(false);
         if (h2) {
             execute(c, "SET LAZY_QUERY_EXECUTION TRUE");
@@ -276,8 +276,8 @@ public final class InsightsStore {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, user);
             if (span != null) {
-                ps.setObject(2, LocalDateTime.ofInstant(span[0], ZoneOffset.UTC));
-                ps.setObject(3, LocalDateTime.ofInstant(span[1], ZoneOffset.UTC));
+                ps.setObject(2, Database.utc(span[0]));
+                ps.setObject(3, Database.utc(span[1]));
             }
             ps.setFetchSize(10_000);
             try (ResultSet rs = ps.executeQuery()) {
@@ -389,10 +389,6 @@ public final class InsightsStore {
         }
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        LocalDateTime t = rs.getObject(column, LocalDateTime.class);
-        return t == null ? null : t.toInstant(ZoneOffset.UTC);
-    }
 
     private static String text(Instant instant) {
         return instant == null ? null : instant.toString();

@@ -1,13 +1,12 @@
 package dev.encore.insights;
 
+import dev.encore.store.Database;
 import dev.encore.store.RunStatus;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -49,7 +48,7 @@ final class LoadedRuns {
                 while (rs.next()) {
                     boolean changed = rs.getBoolean(4);
                     Boolean known = rs.wasNull() ? null : changed;
-                    runs.add(new Run(rs.getLong(1), instant(rs, 2), instant(rs, 3), known, rs.getLong(5)));
+                    runs.add(new Run(rs.getLong(1), Database.instant(rs, 2), Database.instant(rs, 3), known, rs.getLong(5)));
                 }
             }
         }
@@ -117,8 +116,4 @@ final class LoadedRuns {
         return merged;
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        LocalDateTime t = rs.getObject(column, LocalDateTime.class);
-        return t == null ? null : t.toInstant(ZoneOffset.UTC);
-    }
 }

@@ -101,8 +101,9 @@ public final class RawFileLoader {
      * where in time the streams it added (if any) lie.
      */
     private record Loaded(int inserted, int confirmed, int replaced, String note, Instant streamsFrom, Instant streamsTo) {
-        static Loaded library(int added) {
-            return new Loaded(added, 0, 0, null, null, null);
+        /** Rows of a page that adds no streams (a library page, or plays that are none). */
+        static Loaded noStreams(int rows) {
+            return new Loaded(rows, 0, 0, null, null, null);
         }
     }
 
@@ -122,12 +123,12 @@ public final class RawFileLoader {
         } else {
             added = LibraryStore.savedTracks(c, user, (RawPages.SavedTracks) page, fetched, runId);
         }
-        return Loaded.library(added);
+        return Loaded.noStreams(added);
     }
 
     private Loaded plays(Connection c, String user, RecentlyPlayed page, long runId) throws SQLException {
         if (page.plays().isEmpty()) {
-            return Loaded.library(0);
+            return Loaded.noStreams(0);
         }
         Instant newestStored = ListeningGaps.newestStream(c, user); // before this page adds any
         Instant oldest = page.plays().stream().map(PolledPlay::playedAt).min(Comparator.naturalOrder()).orElseThrow();

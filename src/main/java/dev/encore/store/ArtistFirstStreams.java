@@ -8,7 +8,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,11 +46,11 @@ public final class ArtistFirstStreams {
             return;
         }
         // as the table keys them (two names of one hash would be one row: the earlier first wins)
-        Map<StoredKey, Map.Entry<String, Instant>> found = new HashMap<>();
+        Map<StoredKey, First> found = new HashMap<>();
         for (Map.Entry<Key, Instant> e : firsts.entrySet()) {
             Key k = e.getKey();
-            found.merge(new StoredKey(hash(k.artist()), k.kind(), k.privateSession() ? 1 : 0), Map.entry(k.artist(), e.getValue()),
-                    (a, b) -> a.getValue().isBefore(b.getValue()) ? a : b);
+            found.merge(new StoredKey(hash(k.artist()), k.kind(), k.privateSession() ? 1 : 0), new First(k.artist(), e.getValue()),
+                    (a, b) -> a.at().isBefore(b.at()) ? a : b);
         }
         Map<StoredKey, Instant> stored = stored(c, user);
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO artist_first_stream "
@@ -59,15 +58,15 @@ public final class ArtistFirstStreams {
                 PreparedStatement earlier = c.prepareStatement("UPDATE artist_first_stream SET first_ts_utc = ? "
                         + "WHERE user_id = ? AND artist_hash = ? AND kind = ? AND private_session = ?")) {
             int inserts = 0, updates = 0;
-            for (Map.Entry<StoredKey, Map.Entry<String, Instant>> e : found.entrySet()) {
+            for (Map.Entry<StoredKey, First> e : found.entrySet()) {
                 StoredKey key = e.getKey();
                 Instant known = stored.get(key);
-                LocalDateTime first = Database.utc(e.getValue().getValue());
+                LocalDateTime first = Database.utc(e.getValue().at());
                 if (known == null) {
-                    bind(insert, user, key.hash(), key.kind(), key.session(), e.getValue().getKey(), first);
+                    bind(insert, user, key.hash(), key.kind(), key.session(), e.getValue().artist(), first);
                     insert.addBatch();
                     inserts++;
-                } else if (e.getValue().getValue().isBefore(known)) {
+                } else if (e.getValue().at().isBefore(known)) {
                     bind(earlier, first, user, key.hash(), key.kind(), key.session());
                     earlier.addBatch();
                     updates++;
@@ -87,6 +86,10 @@ public final class ArtistFirstStreams {
     private record StoredKey(long hash, String kind, int session) {
     }
 
+    /** An artist's first stream in what is being saved, by its normalised name. */
+    private record First(String artist, Instant at) {
+    }
+
     private static Map<StoredKey, Instant> stored(Connection c, String user) throws SQLException {
         Map<StoredKey, Instant> stored = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT artist_hash, kind, private_session, first_ts_utc "
@@ -94,8 +97,7 @@ public final class ArtistFirstStreams {
             ps.setString(1, user);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    stored.put(new StoredKey(rs.getLong(1), rs.getString(2), rs.getInt(3)),
-                            rs.getObject(4, LocalDateTime.class).toInstant(ZoneOffset.UTC));
+                    stored.put(new StoredKey(rs.getLong(1), rs.getString(2), rs.getInt(3)), Database.instant(rs, 4));
                 }
             }
         }
@@ -178,7 +180,7 @@ public final class ArtistFirstStreams {
 
     private void addStored(ResultSet rs) throws SQLException {
         boolean incognito = rs.getBoolean(4);
-        add(rs.getString(2), rs.getString(3), incognito, rs.getObject(5, LocalDateTime.class).toInstant(ZoneOffset.UTC));
+        add(rs.getString(2), rs.getString(3), incognito, Database.instant(rs, 5));
     }
 
     // a short key: SQL Server cannot index 1,000-character names

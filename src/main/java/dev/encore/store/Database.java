@@ -3,6 +3,8 @@ package dev.encore.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.encore.StartupFailure;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -112,6 +114,12 @@ public final class Database implements AutoCloseable {
     /** Times are stored as UTC wall-clock values in a zone-less column on all three databases. */
     public static LocalDateTime utc(Instant instant) {
         return instant == null ? null : LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+    }
+
+    /** The instant a column written by {@link #utc} holds, or null for NULL. */
+    public static Instant instant(ResultSet rs, int column) throws SQLException {
+        LocalDateTime t = rs.getObject(column, LocalDateTime.class);
+        return t == null ? null : t.toInstant(ZoneOffset.UTC);
     }
 
     @Override

@@ -10,7 +10,6 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -299,7 +298,7 @@ public final class PlayReconciler {
             bind(ps, user, Database.utc(from), Database.utc(to));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    points.add(new Point(instant(rs, 1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5),
+                    points.add(new Point(Database.instant(rs, 1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getString(5),
                             rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), getLong(rs, 10),
                             getLong(rs, 11), rs.getLong(12), isrc(rs.getString(13))));
                 }
@@ -319,8 +318,8 @@ public final class PlayReconciler {
             bind(ps, user, Database.utc(from), Database.utc(to));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    candidates.add(new Candidate(rs.getLong(1), instant(rs, 2), rs.getInt(3), "minute".equals(rs.getString(4)),
-                            rs.getString(5), rs.getLong(6), instant(rs, 7), isrc(rs.getString(8))));
+                    candidates.add(new Candidate(rs.getLong(1), Database.instant(rs, 2), rs.getInt(3), "minute".equals(rs.getString(4)),
+                            rs.getString(5), rs.getLong(6), Database.instant(rs, 7), isrc(rs.getString(8))));
                 }
             }
         }
@@ -397,10 +396,6 @@ public final class PlayReconciler {
         return s == null || s.isBlank() ? null : s.trim().toUpperCase(Locale.ROOT);
     }
 
-    private static Instant instant(ResultSet rs, int column) throws SQLException {
-        LocalDateTime t = rs.getObject(column, LocalDateTime.class);
-        return t == null ? null : t.toInstant(ZoneOffset.UTC);
-    }
 
     private static Long getLong(ResultSet rs, int column) throws SQLException {
         long v = rs.getLong(column);
