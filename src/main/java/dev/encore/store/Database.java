@@ -41,10 +41,15 @@ public final class Database implements AutoCloseable {
             // turns a JDBC batch of INSERTs into multi-row INSERTs: several times faster
             properties.setProperty("reWriteBatchedInserts", "true");
         }
-        // H2 would write its own trace file, and print a stack trace when it cannot: its messages go
-        // through Encore's logging instead (TRACE_LEVEL_FILE=4 is SLF4J)
-        String jdbcUrl = dialect == Dialect.H2 && !url.toUpperCase(Locale.ROOT).contains("TRACE_LEVEL_FILE")
-                ? url + ";TRACE_LEVEL_FILE=4" : url;
+        String jdbcUrl = url;
+        if (dialect == Dialect.H2) {
+            // H2 would write its own trace file, and print a stack trace when it cannot: its messages go
+            // through Encore's logging instead (TRACE_LEVEL_FILE=4 is SLF4J)
+            jdbcUrl = withH2Setting(jdbcUrl, "TRACE_LEVEL_FILE", "4");
+            // H2 would close the database from a JVM shutdown hook of its own, under the routes that
+            // Camel's hook is still stopping in order ("Database is already closed"); close() does it
+            jdbcUrl = withH2Setting(jdbcUrl, "DB_CLOSE_ON_EXIT", "FALSE");
+        }
         config.setDataSource(new DriverDataSource(dialect.driverClassName(), jdbcUrl, properties));
         config.setMaximumPoolSize(poolSize);
         // connections are opened as they are needed: a command uses one or two, and a pool that fills
@@ -59,6 +64,11 @@ public final class Database implements AutoCloseable {
             throw e;
         }
         return new Database(ds, dialect);
+    }
+
+    /** The URL with {@code ;NAME=value} added, unless it sets NAME itself. */
+    private static String withH2Setting(String url, String name, String value) {
+        return url.toUpperCase(Locale.ROOT).contains(name) ? url : url + ";" + name + "=" + value;
     }
 
     /** Flyway, unless the database was last migrated with exactly these scripts ({@link SchemaState}). */
