@@ -345,12 +345,13 @@ public final class ExportImporter {
             throws SQLException, IOException, UnreadableExportException {
         TimePrecision precision = reader.format().precision();
         Span span = new Span(); // filled on the reading thread, read here once it has ended
-        try (StreamUpserter upserter = new StreamUpserter(c, database.dialect(), user, runId,
-                precision, store.hasMinutePrecisionStreams(c, user), batchSize, fastPaths);
-             ReadAhead records = new ReadAhead(reader, READ_AHEAD_BATCH, READ_AHEAD_DEPTH, r -> {
+        // parsing starts first, and goes on while the writer gets ready
+        try (ReadAhead records = new ReadAhead(reader, READ_AHEAD_BATCH, READ_AHEAD_DEPTH, r -> {
                  firsts.add(r.artistName(), r.kind().dbValue(), r.incognito(), r.endedAt());
                  span.add(r.endedAt());
-             })) {
+             });
+             StreamUpserter upserter = new StreamUpserter(c, database.dialect(), user, runId,
+                precision, store.hasMinutePrecisionStreams(c, user), batchSize, fastPaths)) {
             for (List<StreamRecord> batch = records.next(); batch != null; batch = records.next()) {
                 for (StreamRecord r : batch) {
                     upserter.add(r);

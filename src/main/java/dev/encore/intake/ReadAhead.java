@@ -22,6 +22,11 @@ import java.util.function.Consumer;
  */
 final class ReadAhead implements AutoCloseable {
     private static final List<StreamRecord> END = List.of();
+    /**
+     * The first batch is this small, and each next one twice the last up to the batch size: the
+     * writer starts after a few records instead of waiting, idle, for a whole batch to be parsed.
+     */
+    static final int FIRST_BATCH = 100;
 
     private final StreamingHistoryReader reader;
     private final int batchSize;
@@ -81,13 +86,15 @@ final class ReadAhead implements AutoCloseable {
 
     private void readAll() {
         try {
-            List<StreamRecord> batch = new ArrayList<>(batchSize);
+            int size = Math.min(FIRST_BATCH, batchSize);
+            List<StreamRecord> batch = new ArrayList<>(size);
             for (StreamRecord r = reader.next(); r != null && !cancelled; r = reader.next()) {
                 onRecord.accept(r);
                 batch.add(r);
-                if (batch.size() == batchSize) {
+                if (batch.size() == size) {
                     hand(batch);
-                    batch = new ArrayList<>(batchSize);
+                    size = Math.min(size * 2, batchSize);
+                    batch = new ArrayList<>(size);
                 }
             }
             if (!batch.isEmpty()) {

@@ -7,7 +7,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -61,13 +60,12 @@ public final class ArtistFirstStreams {
             for (Map.Entry<StoredKey, First> e : found.entrySet()) {
                 StoredKey key = e.getKey();
                 Instant known = stored.get(key);
-                LocalDateTime first = Database.utc(e.getValue().at());
                 if (known == null) {
-                    bind(insert, user, key.hash(), key.kind(), key.session(), e.getValue().artist(), first);
+                    bind(insert, user, key.hash(), key.kind(), key.session(), e.getValue().artist(), Database.utc(e.getValue().at()));
                     insert.addBatch();
                     inserts++;
                 } else if (e.getValue().at().isBefore(known)) {
-                    bind(earlier, first, user, key.hash(), key.kind(), key.session());
+                    bind(earlier, Database.utc(e.getValue().at()), user, key.hash(), key.kind(), key.session());
                     earlier.addBatch();
                     updates++;
                 }

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.postgresql.copy.CopyIn;
 
 /**
@@ -12,6 +14,12 @@ import org.postgresql.copy.CopyIn;
  * value is its length and its bytes (UTF-8 text, numbers and times as big-endian integers), so
  * neither side formats or parses text, escapes anything, or sends a COPY message per row.
  * PostgreSQL reads this format faster than text (docs/benchmarks.md).
+ *
+ * <p>The rows appended since the last {@link #reset} are kept, for a replay, in pieces of a fixed
+ * size, reused from round to round: one growing array meant copying each round's megabytes
+ * again at every doubling, and arrays of that size are what the G1 collector allocates outside
+ * its young generation, a collection each. A row is encoded into a small array of its own first,
+ * then added to the pieces; COPY's data is one stream of bytes, so a row may span two pieces.
  */
 final class PostgresCopyBinary {
     /** What {@link #sendFull} waits for before a COPY message: PostgreSQL's own reads are 64 KB. */
@@ -23,9 +31,14 @@ final class PostgresCopyBinary {
     private static final long POSTGRES_EPOCH_SECOND = 946_684_800L;
 
     private final int[] types;
-    private byte[] bytes = new byte[PIECE * 2];
+    /** The row being encoded; it grows to the longest row and stays. */
+    private byte[] bytes = new byte[1 << 12];
+    /** Bytes of the row being encoded. */
     private int size;
-    private int sent;
+    /** The round's rows: pieces of {@link #PIECE} bytes, {@code roundSize} of their bytes in use. */
+    private final List<byte[]> pieces = new ArrayList<>();
+    private long roundSize;
+    private long sent;
 
     /** @param types the {@link Types} of the columns, in the order of the rows' values */
     PostgresCopyBinary(int[] types) {
@@ -47,26 +60,45 @@ final class PostgresCopyBinary {
         if (values.length != types.length) {
             throw new IllegalArgumentException(values.length + " values for " + types.length + " columns");
         }
+        size = 0;
         ensure(2);
         putShort(values.length);
         for (int i = 0; i < values.length; i++) {
             appendValue(types[i], values[i]);
         }
+        keep(bytes, size);
+    }
+
+    private void keep(byte[] row, int length) {
+        for (int from = 0; from < length; ) {
+            int piece = (int) (roundSize / PIECE);
+            if (piece == pieces.size()) {
+                pieces.add(new byte[PIECE]);
+            }
+            int at = (int) (roundSize % PIECE);
+            int n = Math.min(length - from, PIECE - at);
+            System.arraycopy(row, from, pieces.get(piece), at, n);
+            from += n;
+            roundSize += n;
+        }
     }
 
     /** Sends what is not sent yet once it makes a piece; the bytes stay until {@link #reset}. */
     void sendFull(CopyIn copy) throws SQLException {
-        if (size - sent >= PIECE) {
+        if (roundSize - sent >= PIECE) {
             sendPending(copy);
         }
     }
 
     /** Sends what is not sent yet. */
     void sendPending(CopyIn copy) throws SQLException {
-        if (size > sent) {
-            int from = sent;
-            sent = size; // a failed send is replayed whole, from the start, never resumed
-            copy.writeToCopy(bytes, from, size - from);
+        long from = sent;
+        sent = roundSize; // a failed send is replayed whole, from the start, never resumed
+        while (from < roundSize) {
+            int at = (int) (from % PIECE);
+            int n = (int) Math.min(roundSize - from, PIECE - at);
+            copy.writeToCopy(pieces.get((int) (from / PIECE)), at, n);
+            from += n;
         }
     }
 
@@ -77,12 +109,13 @@ final class PostgresCopyBinary {
     }
 
     void reset() {
-        size = 0;
+        roundSize = 0;
         sent = 0;
     }
 
-    int size() {
-        return size;
+    /** Bytes appended since the last {@link #reset}. */
+    long size() {
+        return roundSize;
     }
 
     private void appendValue(int type, Object v) {

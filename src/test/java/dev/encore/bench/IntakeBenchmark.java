@@ -43,6 +43,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -94,6 +95,8 @@ public final class IntakeBenchmark {
 
     private final HeapProbe heap = new HeapProbe();
     private final List<Phase> phases = new ArrayList<>();
+    /** Where each import phase's CPU went (see {@link CpuProbe}), in the order the phases ran. */
+    private final Map<String, String> cpuByPhase = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
 
     private boolean run(Options o) throws Exception {
@@ -274,6 +277,7 @@ public final class IntakeBenchmark {
         long read = 0, inserted = 0, duplicate = 0, rejected = 0;
         List<String> problems = new ArrayList<>();
         heap.reset();
+        CpuProbe.Sample cpu = CpuProbe.now();
         long t0 = System.nanoTime();
         for (Path f : files) {
             FileReport report = importer.importFile(f, "bench/" + f.getFileName(), USER, "cli");
@@ -288,6 +292,7 @@ public final class IntakeBenchmark {
             }
         }
         long nanos = System.nanoTime() - t0;
+        cpuByPhase.put(label, CpuProbe.describe(cpu, CpuProbe.now(), nanos / 1e9));
         phases.add(heap.phase(label, read, bytes, nanos, inserted));
         return new Totals(read, inserted, duplicate, rejected, problems);
     }
@@ -357,6 +362,10 @@ public final class IntakeBenchmark {
         System.out.println("MemoryPoolMXBean peaks, an upper bound that can pass -Xmx (the pools peak at different moments).");
         System.out.println("Max after GC = the most heap still in use right after a collection (bounds the live set).");
         System.out.println("MB/s = 10^6 bytes of JSON per second. Max heap: " + xmx() + ". Parse-only to compare with: the warm 2nd pass.");
+        System.out.println();
+        System.out.println("CPU, in cores busy on average over each phase (of " + Runtime.getRuntime().availableProcessors()
+                + "; others = the rest of the machine, steal = the hypervisor's):");
+        cpuByPhase.forEach((label, cpu) -> System.out.printf(Locale.ROOT, "  %-30s %s%n", label, cpu));
 
         Phase parse = find("parse-only (warm");
         System.out.println();

@@ -59,6 +59,47 @@ class PostgresCopyBinaryTest {
     }
 
     @Test
+    void aRoundOfManyPiecesSentAsItGrowsAndThenReplayedComesBackWholeEachTime() throws Exception {
+        PostgresCopyBinary round = new PostgresCopyBinary(new int[] {Types.INTEGER, Types.VARCHAR});
+        List<String> texts = new ArrayList<>();
+        try (TestDatabase db = TestDatabases.create("postgresql"); Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE t (n INT, s VARCHAR(2000))");
+            CopyIn first = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY t (n, s) FROM STDIN (FORMAT binary)");
+            PostgresCopyBinary.begin(first);
+            for (int i = 0; i < 3_000; i++) { // rows of 1-1,300 bytes: about 30 pieces, rows across their edges
+                String s = ("row " + i + " Sigur Rós ").repeat(1 + i % 100);
+                texts.add(s);
+                round.appendRow(new Object[] {i, s});
+                round.sendFull(first);
+            }
+            assertThat(round.size()).isGreaterThan(20L * PostgresCopyBinary.PIECE);
+            round.sendPending(first);
+            assertThat(PostgresCopyBinary.end(first)).isEqualTo(texts.size());
+            assertThat(rowsOf(st)).containsExactlyElementsOf(texts);
+
+            st.execute("TRUNCATE t");
+            CopyIn replay = c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY t (n, s) FROM STDIN (FORMAT binary)");
+            PostgresCopyBinary.begin(replay);
+            round.sendAll(replay);
+            assertThat(PostgresCopyBinary.end(replay)).isEqualTo(texts.size());
+            assertThat(rowsOf(st)).containsExactlyElementsOf(texts);
+        }
+        round.reset();
+        assertThat(round.size()).isZero();
+    }
+
+    private static List<String> rowsOf(Statement st) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT n, s FROM t ORDER BY n")) {
+            while (rs.next()) {
+                assertThat(rs.getInt(1)).isEqualTo(rows.size());
+                rows.add(rs.getString(2));
+            }
+        }
+        return rows;
+    }
+
+    @Test
     void aLoneSurrogateIsStoredAsJavaWouldEncodeIt() throws Exception {
         String broken = "a\uD800b";
         PostgresCopyBinary text = new PostgresCopyBinary(new int[] {Types.VARCHAR});
