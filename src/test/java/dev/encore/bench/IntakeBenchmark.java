@@ -44,7 +44,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -96,8 +95,6 @@ public final class IntakeBenchmark {
 
     private final HeapProbe heap = new HeapProbe();
     private final List<Phase> phases = new ArrayList<>();
-    /** Where each import phase's CPU went (see {@link CpuProbe}), in the order the phases ran. */
-    private final Map<String, String> cpuByPhase = new LinkedHashMap<>();
     private final List<String> failures = new ArrayList<>();
 
     private boolean run(Options o) throws Exception {
@@ -114,7 +111,7 @@ public final class IntakeBenchmark {
             for (Path f : files) {
                 bytes += Files.size(f);
             }
-            phases.add(heap.phase("generate " + files.size() + " file(s)", o.records, bytes, System.nanoTime() - t0, null));
+            phases.add(heap.phase("generate " + files.size() + " file(s)", o.records, bytes, System.nanoTime() - t0, null, null));
             System.out.printf(Locale.ROOT, "Generated %,d records in %d file(s), %,.1f MB (%,d bytes/record) in %s%n",
                     o.records, files.size(), bytes / MB, bytes / Math.max(1, o.records), exportDir);
 
@@ -123,7 +120,7 @@ public final class IntakeBenchmark {
                 heap.reset();
                 t0 = System.nanoTime();
                 long parsed = parseAll(files);
-                phases.add(heap.phase(label, parsed, bytes, System.nanoTime() - t0, null));
+                phases.add(heap.phase(label, parsed, bytes, System.nanoTime() - t0, null, null));
                 if (parsed != o.records) {
                     fail(label + ": parsed " + parsed + " records, expected " + o.records);
                 }
@@ -255,8 +252,7 @@ public final class IntakeBenchmark {
             long copied = st.executeUpdate("INSERT INTO stream_ceiling SELECT * FROM stream");
             c.commit();
             long nanos = System.nanoTime() - t0;
-            cpuByPhase.put(label, CpuProbe.describe(cpu, CpuProbe.now(), nanos / 1e9));
-            phases.add(heap.phase(label, copied, bytes, nanos, copied));
+            phases.add(heap.phase(label, copied, bytes, nanos, copied, CpuProbe.describe(cpu, CpuProbe.now(), nanos / 1e9)));
             if (copied != rows) {
                 fail(label + ": copied " + copied + " rows of " + rows);
             }
@@ -327,8 +323,7 @@ public final class IntakeBenchmark {
             }
         }
         long nanos = System.nanoTime() - t0;
-        cpuByPhase.put(label, CpuProbe.describe(cpu, CpuProbe.now(), nanos / 1e9));
-        phases.add(heap.phase(label, read, bytes, nanos, inserted));
+        phases.add(heap.phase(label, read, bytes, nanos, inserted, CpuProbe.describe(cpu, CpuProbe.now(), nanos / 1e9)));
         return new Totals(read, inserted, duplicate, rejected, problems);
     }
 
@@ -400,7 +395,8 @@ public final class IntakeBenchmark {
         System.out.println();
         System.out.println("CPU, in cores busy on average over each phase (of " + Runtime.getRuntime().availableProcessors()
                 + "; others = the rest of the machine, steal = the hypervisor's):");
-        cpuByPhase.forEach((label, cpu) -> System.out.printf(Locale.ROOT, "  %-30s %s%n", label, cpu));
+        phases.stream().filter(p -> p.cpu != null)
+                .forEach(p -> System.out.printf(Locale.ROOT, "  %-30s %s%n", p.label, p.cpu));
 
         Phase parse = find("parse-only (warm");
         System.out.println();
@@ -447,8 +443,9 @@ public final class IntakeBenchmark {
         return phases.stream().filter(p -> p.label.startsWith(prefix)).findFirst().orElse(null);
     }
 
+    /** @param cpu where the phase's CPU went ({@link CpuProbe#describe}), for the import phases; else null */
     private record Phase(String label, long records, long bytes, long nanos, Long inserted, long peakHeap,
-            long poolPeaks, long maxAfterGc) {
+            long poolPeaks, long maxAfterGc, String cpu) {
         double seconds() {
             return nanos / 1e9;
         }
@@ -521,10 +518,10 @@ public final class IntakeBenchmark {
             maxAfterGc.set(0);
         }
 
-        Phase phase(String label, long records, long bytes, long nanos, Long inserted) {
+        Phase phase(String label, long records, long bytes, long nanos, Long inserted, String cpu) {
             long poolPeaks = pools.stream().map(MemoryPoolMXBean::getPeakUsage).mapToLong(MemoryUsage::getUsed).sum();
             long peak = peakTotal.accumulateAndGet(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(), Math::max);
-            return new Phase(label, records, bytes, nanos, inserted, peak, poolPeaks, maxAfterGc.get());
+            return new Phase(label, records, bytes, nanos, inserted, peak, poolPeaks, maxAfterGc.get(), cpu);
         }
     }
 
